@@ -1,0 +1,49 @@
+/**
+ * Web-standard adapter: `(Request) => Promise<Response>` for Hono, Bun, Deno, Cloudflare Workers
+ * and anything else that speaks the Fetch API.
+ * @module
+ */
+import { toEndpoint, type Endpoint, type EndpointSource } from '../core/endpoint.js';
+import { REJECTIONS } from '../core/errors.js';
+
+export type FetchHandler = (request: Request) => Promise<Response>;
+
+export function toFetchHandler(source: EndpointSource): FetchHandler {
+  const endpoint: Endpoint = toEndpoint(source);
+  return async (request) => {
+    const declared = Number(request.headers.get('content-length'));
+    const body = declared > endpoint.bodyLimit ? undefined : await readLimited(request, endpoint.bodyLimit);
+    if (body === undefined) {
+      const { status, message } = REJECTIONS.PAYLOAD_TOO_LARGE;
+      return Response.json({ error: { code: 'PAYLOAD_TOO_LARGE', message } }, { status });
+    }
+    const answer = await endpoint.handle({ method: request.method, headers: request.headers, body });
+    return new Response(answer.body, { status: answer.status, headers: answer.headers });
+  };
+}
+
+/** Reads the body as bytes, stopping as soon as it passes the limit. */
+async function readLimited(request: Request, limit: number): Promise<Uint8Array | undefined> {
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
+}

@@ -1,0 +1,29 @@
+import type { MessageKind } from './message-kind.js';
+
+/** What the endpoint knows about a request once it has been verified and parsed. */
+export interface DispatchContext {
+  readonly kind: MessageKind;
+  /** Aborted when the response budget is spent; the endpoint has already answered with the fallback. */
+  readonly signal: AbortSignal;
+  /** `performance.now()` when the endpoint received the request. */
+  readonly receivedAt: number;
+}
+
+/**
+ * The seam between the transport-neutral endpoint and a framework (Custom extension, Clova Home, or
+ * both). The endpoint guarantees `dispatch` only ever sees verified, parsed messages of a kind listed
+ * in `kinds`.
+ */
+export interface Dispatcher {
+  readonly kinds: readonly MessageKind[];
+  dispatch(message: Record<string, unknown>, context: DispatchContext): unknown;
+  /**
+   * The answer used when `dispatch` throws, hangs past the budget, or returns something that cannot be
+   * serialised. Must not throw; the endpoint has a minimal built-in fallback per kind if it does.
+   */
+  fallback?(message: Record<string, unknown>, context: DispatchContext, reason: FallbackReason): unknown;
+  /** Short description of the message for the request log line (request type, intent, header name). */
+  describe?(message: Record<string, unknown>): Record<string, unknown>;
+}
+
+export type FallbackReason = { type: 'error'; error: unknown } | { type: 'timeout'; budgetMs: number };

@@ -1,0 +1,267 @@
+import { performance } from 'node:perf_hooks';
+import { isRequestVerifier, type RequestVerifier } from '../verify/verifier.js';
+import { publicKeyVerifier, type PublicKeyVerifierOptions } from '../verify/public-key.js';
+import { disabledVerifier } from '../verify/disabled.js';
+import { checkContentType } from './content-type.js';
+import type { Dispatcher, DispatchContext, FallbackReason } from './dispatcher.js';
+import { ConfigurationError, RejectionError } from './errors.js';
+import { builtinFallback } from './fallback.js';
+import { readHeader, singleHeader, type HeaderSource } from './headers.js';
+import { parseJsonBody } from './json.js';
+import { consoleLogger, describeError, type Logger } from './logger.js';
+import { applicationIdOf, messageKind, type MessageKind } from './message-kind.js';
+
+/** A request as any transport sees it: nothing parsed, the body exactly as received. */
+export interface RawRequest {
+  method: string;
+  headers: HeaderSource;
+  body: Uint8Array;
+}
+
+/** What the transport writes back. `body` is always JSON text. */
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Anything that turns raw requests into raw responses; every adapter accepts one. */
+export interface Endpoint {
+  handle(request: RawRequest): Promise<RawResponse>;
+  /** Largest body accepted, so adapters can stop reading early. */
+  readonly bodyLimit: number;
+  /** Resolves when verification keys are available. */
+  ready(): Promise<void>;
+  close(): void;
+}
+
+/** Anything that owns an endpoint: `createEndpoint()`'s result or an extension built on it. */
+export type EndpointSource = Endpoint | { readonly endpoint: Endpoint };
+
+export function toEndpoint(source: EndpointSource): Endpoint {
+  return 'endpoint' in source ? source.endpoint : source;
+}
+
+export interface EndpointOptions {
+  dispatcher: Dispatcher;
+  /**
+   * How requests are proven to come from CEK. Default: `SignatureCEK` with the bundled JP key,
+   * refreshed from the JP URL. Pass public-key options (`{ region: 'kr' }`, `{ keys: [pem] }`), any
+   * `RequestVerifier`, or `false` to disable verification (refused when NODE_ENV=production).
+   */
+  verify?: PublicKeyVerifierOptions | RequestVerifier | false;
+  /**
+   * The Extension ID(s) registered in the Clova developer console. Custom messages whose
+   * `context.System.application.applicationId` is not listed are refused. Required when the
+   * dispatcher serves Custom messages, unless `allowAnyExtensionId` is set.
+   */
+  extensionId?: string | readonly string[];
+  /** Explicit opt-out of the applicationId check (logged at start-up). */
+  allowAnyExtensionId?: boolean;
+  /** Largest accepted body in bytes. Default 128 KiB; CEK messages are a few KiB. */
+  bodyLimit?: number;
+  /**
+   * Time the dispatcher has to answer before the fallback is sent. Default 6500 ms, leaving a margin
+   * under CEK's documented 8 s deadline (spec http-and-validation.md §1.3) for network and queuing.
+   */
+  responseBudgetMs?: number;
+  /** Where cekit logs; default JSON lines on the console. Use `silentLogger` to mute. */
+  logger?: Logger;
+  /** Log one line per request at `info` (default) or `debug`, or not at all (`false`). */
+  requestLog?: 'info' | 'debug' | false;
+}
+
+export const DEFAULT_BODY_LIMIT = 128 * 1024;
+export const DEFAULT_RESPONSE_BUDGET_MS = 6500;
+
+const JSON_HEADERS = Object.freeze({ 'content-type': 'application/json;charset=UTF-8' });
+const ALLOW_HEADERS = Object.freeze({ 'content-type': 'application/json;charset=UTF-8', allow: 'POST' });
+
+/**
+ * The transport-neutral CEK endpoint: raw method, headers and body in, status, headers and JSON body
+ * out. Order of checks: method, media type, size, signature over the raw bytes, UTF-8 and JSON,
+ * message kind, applicationId; only then the dispatcher. Every refusal is a 4xx with a stable code.
+ */
+export function createEndpoint(options: EndpointOptions): Endpoint {
+  const logger = options.logger ?? consoleLogger();
+  const { dispatcher } = options;
+  const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
+  const budgetMs = options.responseBudgetMs ?? DEFAULT_RESPONSE_BUDGET_MS;
+  const requestLog = options.requestLog ?? 'info';
+  const verifier = resolveVerifier(options.verify, logger);
+  const extensionIds = resolveExtensionIds(options, dispatcher.kinds, logger);
+  const serves = new Set<MessageKind>(dispatcher.kinds);
+
+  async function handle(request: RawRequest): Promise<RawResponse> {
+    const receivedAt = performance.now();
+    let message: Record<string, unknown> | undefined;
+    try {
+      if (request.method !== 'POST') throw new RejectionError('METHOD_NOT_ALLOWED');
+      const contentType = singleHeader(readHeader(request.headers, 'content-type'));
+      checkContentType(contentType.duplicated ? 'duplicated' : contentType.value);
+      const { body } = request;
+      if (body.byteLength > bodyLimit)
+        throw new RejectionError('PAYLOAD_TOO_LARGE', `The limit is ${bodyLimit} bytes.`);
+      if (body.byteLength === 0) throw new RejectionError('EMPTY_BODY');
+
+      const pending = verifier.verify(body, request.headers);
+      if (pending !== undefined) await pending;
+
+      message = parseJsonBody(body);
+      const kind = messageKind(message);
+      if (kind === undefined) {
+        throw new RejectionError(
+          'INVALID_MESSAGE',
+          'Expected a Custom message (request) or a Clova Home message (header, payload).',
+        );
+      }
+      if (!serves.has(kind))
+        throw new RejectionError('UNSUPPORTED_MESSAGE', `This endpoint does not serve ${kind} messages.`);
+      if (kind === 'custom' && extensionIds !== undefined) {
+        const applicationId = applicationIdOf(message);
+        if (typeof applicationId !== 'string' || !extensionIds.has(applicationId)) {
+          throw new RejectionError('APPLICATION_ID_MISMATCH');
+        }
+      }
+
+      const body200 = await dispatchWithinBudget(message, kind, receivedAt);
+      if (requestLog) {
+        logger[requestLog]('cekit: request', {
+          kind,
+          ...dispatcher.describe?.(message),
+          status: 200,
+          ms: round(performance.now() - receivedAt),
+        });
+      }
+      return { status: 200, headers: JSON_HEADERS, body: body200 };
+    } catch (error) {
+      return reject(error, message, receivedAt);
+    }
+  }
+
+  /** Runs the dispatcher under the response budget; always yields serialised JSON for a 200. */
+  async function dispatchWithinBudget(
+    message: Record<string, unknown>,
+    kind: MessageKind,
+    receivedAt: number,
+  ) {
+    const controller = new AbortController();
+    const context: DispatchContext = { kind, signal: controller.signal, receivedAt };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const result = dispatcher.dispatch(message, context);
+      const answer = isPromise(result)
+        ? await Promise.race([
+            result,
+            new Promise<typeof TIMED_OUT>((resolve) => {
+              timer = setTimeout(resolve, budgetMs, TIMED_OUT);
+            }),
+          ])
+        : result;
+      if (answer === TIMED_OUT) {
+        controller.abort(new Error(`Response budget of ${budgetMs} ms exceeded`));
+        logger.warn('cekit: handler did not answer within the response budget; sent the fallback', {
+          kind,
+          budgetMs,
+          ...dispatcher.describe?.(message),
+        });
+        return fallback(message, context, { type: 'timeout', budgetMs });
+      }
+      return JSON.stringify(answer);
+    } catch (error) {
+      logger.error('cekit: handler failed; sent the fallback', {
+        kind,
+        ...dispatcher.describe?.(message),
+        ...describeError(error),
+      });
+      return fallback(message, context, { type: 'error', error });
+    } finally {
+      if (timer !== undefined) clearTimeout(timer);
+    }
+  }
+
+  function fallback(
+    message: Record<string, unknown>,
+    context: DispatchContext,
+    reason: FallbackReason,
+  ): string {
+    try {
+      const answer = dispatcher.fallback?.(message, context, reason);
+      if (answer !== undefined) return JSON.stringify(answer);
+    } catch (error) {
+      logger.error('cekit: the fallback itself failed; sent the built-in one', describeError(error));
+    }
+    return JSON.stringify(builtinFallback(context.kind, message));
+  }
+
+  function reject(
+    error: unknown,
+    message: Record<string, unknown> | undefined,
+    receivedAt: number,
+  ): RawResponse {
+    const rejection =
+      error instanceof RejectionError
+        ? error
+        : new RejectionError('INVALID_MESSAGE', undefined, { cause: error });
+    if (!(error instanceof RejectionError)) {
+      // Only reachable through a bug in cekit itself; still a 4xx, never a 500 with a stack.
+      logger.error('cekit: unexpected error while checking a request', describeError(error));
+    }
+    if (requestLog) {
+      logger[requestLog]('cekit: rejected', {
+        status: rejection.status,
+        code: rejection.code,
+        ...(message && dispatcher.describe ? dispatcher.describe(message) : {}),
+        ms: round(performance.now() - receivedAt),
+      });
+    }
+    return {
+      status: rejection.status,
+      headers: rejection.code === 'METHOD_NOT_ALLOWED' ? ALLOW_HEADERS : JSON_HEADERS,
+      body: JSON.stringify(rejection.toJSON()),
+    };
+  }
+
+  return {
+    handle,
+    bodyLimit,
+    ready: () => verifier.ready?.() ?? Promise.resolve(),
+    close: () => verifier.close?.(),
+  };
+}
+
+const TIMED_OUT: unique symbol = Symbol('timed out');
+
+function isPromise(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
+
+function resolveVerifier(verify: EndpointOptions['verify'], logger: Logger): RequestVerifier {
+  if (verify === false) return disabledVerifier(logger);
+  if (isRequestVerifier(verify)) return verify;
+  return publicKeyVerifier({ logger, ...verify });
+}
+
+function resolveExtensionIds(
+  options: EndpointOptions,
+  kinds: readonly MessageKind[],
+  logger: Logger,
+): ReadonlySet<string> | undefined {
+  const ids = options.extensionId === undefined ? [] : [options.extensionId].flat();
+  if (ids.length > 0) return new Set(ids);
+  if (!kinds.includes('custom')) return undefined;
+  if (options.allowAnyExtensionId) {
+    logger.warn(
+      'cekit: the applicationId check is off (allowAnyExtensionId); any Custom extension ID is accepted',
+    );
+    return undefined;
+  }
+  throw new ConfigurationError(
+    'EXTENSION_ID_REQUIRED',
+    'cekit: set `extensionId` to the Extension ID from the Clova developer console (or `allowAnyExtensionId: true` to opt out of the check).',
+  );
+}

@@ -1,0 +1,59 @@
+import { RejectionError } from './errors.js';
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** Deepest nesting a CEK message can reasonably need; real messages stay under 10. */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * Decodes and parses a request body that has already been verified. The checks here protect code
+ * that runs after parsing (merges of session attributes, recursive walks), not the parser itself.
+ */
+export function parseJsonBody(body: Uint8Array): Record<string, unknown> {
+  let text: string;
+  try {
+    text = decoder.decode(body);
+  } catch {
+    throw new RejectionError('INVALID_UTF8');
+  }
+  checkDepth(text);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new RejectionError('INVALID_JSON', error instanceof Error ? error.message : undefined);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new RejectionError('NOT_AN_OBJECT');
+  }
+  // `__proto__` as an own key is harmless to JSON.parse but turns into prototype pollution the moment
+  // anyone spreads or merges the object. The substring test keeps the walk off the hot path.
+  if (text.includes('__proto__') && hasProtoKey(value)) throw new RejectionError('JSON_FORBIDDEN_KEY');
+  return value as Record<string, unknown>;
+}
+
+/** Counts bracket depth outside strings, so a hostile 1 MB of `[[[[` is refused before parsing. */
+function checkDepth(text: string): void {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92 /* \ */) i++;
+      else if (c === 34 /* " */) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 /* { */ || c === 91 /* [ */) {
+      if (++depth > MAX_JSON_DEPTH)
+        throw new RejectionError('JSON_TOO_DEEP', `The limit is ${MAX_JSON_DEPTH}.`);
+    } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
+  }
+}
+
+function hasProtoKey(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return value.some(hasProtoKey);
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__' || hasProtoKey((value as Record<string, unknown>)[key])) return true;
+  }
+  return false;
+}

@@ -1,0 +1,43 @@
+/**
+ * cekit: build Clova extensions (Custom and Clova Home) on a verified, transport-neutral endpoint.
+ * @module
+ */
+
+// The endpoint: raw request in, response out. Adapters live in `cekit/node`, `cekit/fetch`, ...
+export {
+  createEndpoint,
+  toEndpoint,
+  DEFAULT_BODY_LIMIT,
+  DEFAULT_RESPONSE_BUDGET_MS,
+  type Endpoint,
+  type EndpointOptions,
+  type EndpointSource,
+  type RawRequest,
+  type RawResponse,
+} from './core/endpoint.js';
+export type { Dispatcher, DispatchContext, FallbackReason } from './core/dispatcher.js';
+export type { MessageKind } from './core/message-kind.js';
+export type { HeaderSource, HeaderValue } from './core/headers.js';
+
+// Errors with stable codes.
+export {
+  REJECTIONS,
+  RejectionError,
+  ConfigurationError,
+  type RejectionCode,
+  type RejectionBody,
+} from './core/errors.js';
+
+// Request verification schemes.
+export {
+  publicKeyVerifier,
+  JP_PUBLIC_KEY_PEM,
+  REGIONS,
+  type PublicKeyVerifierOptions,
+  type RequestVerifier,
+  type Region,
+  type KeyInput,
+} from './verify/index.js';
+
+// Logging.
+export { consoleLogger, silentLogger, type Logger } from './core/logger.js';

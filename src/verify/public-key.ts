@@ -1,0 +1,124 @@
+import { verify as rsaVerify, type KeyObject } from 'node:crypto';
+import { RejectionError } from '../core/errors.js';
+import { readHeader, singleHeader, type HeaderSource } from '../core/headers.js';
+import { consoleLogger, type Logger } from '../core/logger.js';
+import { JP_PUBLIC_KEY_PEM } from './bundled-key.js';
+import { isLoopbackHost } from './fetch-text.js';
+import { KeyStore, toPublicKey, type KeyInput } from './key-store.js';
+import { REGIONS, type Region } from './regions.js';
+import type { RequestVerifier } from './verifier.js';
+
+export interface PublicKeyVerifierOptions {
+  /** Which documented key URL to use. Default `'jp'`, whose key is also bundled. */
+  region?: Region;
+  /** More keys to trust (PEM or `KeyObject`): a rotation overlap, or your own test key. */
+  keys?: readonly KeyInput[];
+  /** Trust the bundled JP key. Default: `true` for region `'jp'`, `false` for `'kr'`. */
+  bundledKey?: boolean;
+  /**
+   * Where to download the current key. Defaults to the region's documented URL; `false` never
+   * downloads (offline, tests). Only https is fetched, or http on loopback for local tests.
+   */
+  keyUrl?: string | false;
+  /** Hosts a key may be downloaded from. Default: the documented hosts plus the host of `keyUrl`. */
+  allowedHosts?: readonly string[];
+  /** Per-download deadline. Default 3000 ms. */
+  fetchTimeoutMs?: number;
+  /** Largest key document accepted. Default 16 KiB (a PEM key is about 450 bytes). */
+  maxKeyBytes?: number;
+  /** Least time between two downloads triggered by failed signatures. Default 60 s. */
+  minRefetchIntervalMs?: number;
+  /** How often the key is refreshed in the background. Default 24 h. */
+  refreshIntervalMs?: number;
+  logger?: Logger;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+const DOCUMENTED_HOSTS = Object.values(REGIONS).map((region) => new URL(region.keyUrl).hostname);
+// RSA-2048 signatures are exactly 256 bytes, i.e. 344 base64 characters with padding.
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * Scheme (a), the current one: `SignatureCEK` is base64 RSASSA-PKCS1-v1_5/SHA-256 over the raw
+ * body, checked against CEK's published public key (spec http-and-validation.md §3).
+ */
+export function publicKeyVerifier(options: PublicKeyVerifierOptions = {}): RequestVerifier {
+  const region = options.region ?? 'jp';
+  const logger = options.logger ?? consoleLogger();
+  const url = resolveKeyUrl(options, region);
+  const bundled = options.bundledKey ?? region === 'jp';
+  const pinned = [...(bundled ? [JP_PUBLIC_KEY_PEM] : []), ...(options.keys ?? [])].map(toPublicKey);
+  const store = new KeyStore({
+    pinned,
+    url,
+    fetch: { timeoutMs: options.fetchTimeoutMs ?? 3000, maxBytes: options.maxKeyBytes ?? 16 * 1024 },
+    minRefetchIntervalMs: options.minRefetchIntervalMs ?? 60_000,
+    refreshIntervalMs: options.refreshIntervalMs ?? 24 * 60 * 60_000,
+    logger,
+    ...(options.now ? { now: options.now } : {}),
+  });
+  if (pinned.length === 0 && url === undefined) {
+    throw new TypeError('publicKeyVerifier: no key to trust; pass `keys`, keep the bundled key, or a keyUrl');
+  }
+  // Keys that will be fetched on first use are fetched now, so the first request does not wait.
+  if (store.canFetch && pinned.length === 0) void store.fetch();
+
+  return {
+    scheme: 'SignatureCEK',
+    verify(body, headers) {
+      const signature = decodeSignature(headers);
+      if (verifyWithAny(store.keys, body, signature)) {
+        store.refreshIfDue();
+        return undefined;
+      }
+      return retryAfterRefetch(store, body, signature);
+    },
+    async ready() {
+      if (store.keys.length === 0) await store.fetch();
+    },
+  };
+}
+
+async function retryAfterRefetch(store: KeyStore, body: Uint8Array, signature: Buffer): Promise<void> {
+  const refetch = store.refetchAfterFailure();
+  const changed = refetch === false ? false : await refetch;
+  if (store.keys.length === 0) throw new RejectionError('KEY_UNAVAILABLE');
+  if (changed && verifyWithAny(store.keys, body, signature)) return;
+  throw new RejectionError('SIGNATURE_INVALID');
+}
+
+function verifyWithAny(keys: readonly KeyObject[], body: Uint8Array, signature: Buffer): boolean {
+  for (const key of keys) {
+    if (rsaVerify('sha256', body, key, signature)) return true;
+  }
+  return false;
+}
+
+/** Reads and strictly decodes the header: Buffer's own base64 decoder silently skips junk. */
+export function decodeSignature(headers: HeaderSource): Buffer {
+  const { value, duplicated } = singleHeader(readHeader(headers, 'signaturecek'));
+  if (duplicated) throw new RejectionError('SIGNATURE_DUPLICATED');
+  if (value === undefined) throw new RejectionError('SIGNATURE_MISSING');
+  // Transports join repeated headers with ", "; base64 never contains a comma.
+  if (value.includes(',')) throw new RejectionError('SIGNATURE_DUPLICATED');
+  if (value.length % 4 !== 0 || value.length > 1400 || !BASE64.test(value)) {
+    throw new RejectionError('SIGNATURE_MALFORMED');
+  }
+  return Buffer.from(value, 'base64');
+}
+
+function resolveKeyUrl(options: PublicKeyVerifierOptions, region: Region): URL | undefined {
+  if (options.keyUrl === false) return undefined;
+  const url = new URL(options.keyUrl ?? REGIONS[region].keyUrl);
+  const allowed = options.allowedHosts ?? [...DOCUMENTED_HOSTS, ...(options.keyUrl ? [url.hostname] : [])];
+  if (!allowed.includes(url.hostname)) {
+    throw new TypeError(`publicKeyVerifier: ${url.hostname} is not in allowedHosts`);
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    throw new TypeError('publicKeyVerifier: keyUrl must be https (plain http is allowed on loopback only)');
+  }
+  if (url.username || url.password)
+    throw new TypeError('publicKeyVerifier: keyUrl must not carry credentials');
+  return url;
+}
