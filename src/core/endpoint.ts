@@ -43,7 +43,11 @@ export function toEndpoint(source: EndpointSource): Endpoint {
 }
 
 export interface EndpointOptions {
-  dispatcher: Dispatcher;
+  /**
+   * Who answers verified messages: one framework (a Custom or Clova Home extension), or several, one
+   * per message kind, so a single URL can serve both kinds.
+   */
+  dispatcher: Dispatcher | readonly Dispatcher[];
   /**
    * How requests are proven to come from CEK. Default: `SignatureCEK` with the bundled JP key,
    * refreshed from the JP URL. Pass public-key options (`{ region: 'kr' }`, `{ keys: [pem] }`), any
@@ -84,7 +88,7 @@ const ALLOW_HEADERS = Object.freeze({ 'content-type': 'application/json;charset=
  */
 export function createEndpoint(options: EndpointOptions): Endpoint {
   const logger = options.logger ?? consoleLogger();
-  const { dispatcher } = options;
+  const dispatcher = combineDispatchers(options.dispatcher);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const budgetMs = options.responseBudgetMs ?? DEFAULT_RESPONSE_BUDGET_MS;
   const requestLog = options.requestLog ?? 'info';
@@ -227,6 +231,28 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
     bodyLimit,
     ready: () => verifier.ready?.() ?? Promise.resolve(),
     close: () => verifier.close?.(),
+  };
+}
+
+/** Routes each message kind to the one dispatcher that serves it. */
+function combineDispatchers(input: Dispatcher | readonly Dispatcher[]): Dispatcher {
+  if (!Array.isArray(input)) return input as Dispatcher;
+  const list = input as readonly Dispatcher[];
+  if (list.length === 1) return list[0]!;
+  const byKind = new Map<MessageKind, Dispatcher>();
+  for (const dispatcher of list) {
+    for (const kind of dispatcher.kinds) {
+      if (byKind.has(kind))
+        throw new ConfigurationError('DUPLICATE_DISPATCHER', `Two dispatchers serve ${kind} messages.`);
+      byKind.set(kind, dispatcher);
+    }
+  }
+  const pick = (message: Record<string, unknown>) => byKind.get(messageKind(message) ?? 'custom');
+  return {
+    kinds: [...byKind.keys()],
+    dispatch: (message, context) => byKind.get(context.kind)!.dispatch(message, context),
+    fallback: (message, context, reason) => byKind.get(context.kind)!.fallback?.(message, context, reason),
+    describe: (message) => pick(message)?.describe?.(message) ?? {},
   };
 }
 
