@@ -41,3 +41,6 @@ export {
 
 // Logging.
 export { consoleLogger, silentLogger, type Logger } from './core/logger.js';
+
+// Custom extensions: protocol messages (one schema source: types, validation, JSON Schema).
+export * from './custom/protocol/index.js';

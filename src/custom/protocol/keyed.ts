@@ -1,0 +1,49 @@
+import type { Issue, JsonSchema, PathSegment, Schema } from '../../schema/schema.js';
+
+/**
+ * A union told apart by a key computed from the value (directives by `header.namespace` +
+ * `header.name`, events by `namespace` + `name`). `s.discriminated` only looks at one top-level
+ * property, which these protocol shapes do not have. Unknown keys go to `other` when given, else
+ * they are an issue at `keyPath`.
+ */
+export function keyed<M extends Record<string, Schema<unknown>>, O = never>(options: {
+  keyOf: (value: Record<string, unknown>) => string | undefined;
+  keyPath: readonly PathSegment[];
+  members: M;
+  other?: Schema<O>;
+  /** What a member looks like in prose, for the error message ("directive", "event"). */
+  noun: string;
+  description?: string;
+}): Schema<{ [K in keyof M]: M[K] extends Schema<infer T> ? T : never }[keyof M] | O> {
+  const { keyOf, keyPath, members, other, noun } = options;
+  const names = Object.keys(members);
+  return {
+    ...(options.description ? { description: options.description } : {}),
+    check(value: unknown, path: PathSegment[], issues: Issue[]) {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+        issues.push({
+          code: 'invalid_type',
+          path: [...path],
+          message: `expected an object, got ${value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value}`,
+        });
+        return;
+      }
+      const key = keyOf(value as Record<string, unknown>);
+      const member = key !== undefined && Object.hasOwn(members, key) ? members[key] : undefined;
+      if (member) return member.check(value, path, issues);
+      if (other) return other.check(value, path, issues);
+      issues.push({
+        code: 'invalid_value',
+        path: [...path, ...keyPath],
+        message: `unknown ${noun} ${JSON.stringify(key ?? null)}; expected one of ${names.join(', ')}`,
+      });
+    },
+    toJSONSchema(): JsonSchema {
+      const known = names.map((name) => members[name]!.toJSONSchema());
+      return {
+        ...(options.description ? { description: options.description } : {}),
+        anyOf: other ? [...known, other.toJSONSchema()] : known,
+      };
+    },
+  };
+}
