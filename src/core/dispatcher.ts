@@ -16,6 +16,11 @@ export interface DispatchContext {
  */
 export interface Dispatcher {
   readonly kinds: readonly MessageKind[];
+  /**
+   * Checks the message's shape before `dispatch` and outside the response budget. Throwing a
+   * `RejectionError` (e.g. `INVALID_MESSAGE` naming the field) answers with that 4xx; no handler runs.
+   */
+  validate?(message: Record<string, unknown>): void;
   dispatch(message: Record<string, unknown>, context: DispatchContext): unknown;
   /**
    * The answer used when `dispatch` throws, hangs past the budget, or returns something that cannot be

@@ -128,6 +128,7 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
         }
       }
 
+      dispatcher.validate?.(message);
       const body200 = await dispatchWithinBudget(message, kind, receivedAt);
       if (requestLog) {
         logger[requestLog]('cekit: request', {
@@ -250,6 +251,7 @@ function combineDispatchers(input: Dispatcher | readonly Dispatcher[]): Dispatch
   const pick = (message: Record<string, unknown>) => byKind.get(messageKind(message) ?? 'custom');
   return {
     kinds: [...byKind.keys()],
+    validate: (message) => pick(message)?.validate?.(message),
     dispatch: (message, context) => byKind.get(context.kind)!.dispatch(message, context),
     fallback: (message, context, reason) => byKind.get(context.kind)!.fallback?.(message, context, reason),
     describe: (message) => pick(message)?.describe?.(message) ?? {},
