@@ -42,5 +42,6 @@ export {
 // Logging.
 export { consoleLogger, silentLogger, type Logger } from './core/logger.js';
 
-// Custom extensions: protocol messages (one schema source: types, validation, JSON Schema).
-export * from './custom/protocol/index.js';
+// Custom extensions: the handler framework (createExtension), response building, slots, storage,
+// i18n, and the protocol messages (one schema source: types, validation, JSON Schema).
+export * from './custom/index.js';

@@ -26,7 +26,7 @@ const stoppedPlayback = s.object({
   offsetInMilliseconds: s.optional(s.number()),
 });
 const speechToken = s.object({ token: s.string({ description: 'SpeechInfoObject.token of the item.' }) });
-const noPayload = s.nullable(s.object({}));
+const noPayload = s.nullable(s.record(s.unknown()));
 
 const eventMembers = {
   'ClovaSkill.SkillEnabled': event('ClovaSkill', 'SkillEnabled', noPayload),

@@ -1,0 +1,32 @@
+/**
+ * A response a handler tried to build that CEK would not accept, or that contradicts itself
+ * (reprompt on a closing response, pause and resume together). Thrown at build time, inside the
+ * handler, so the error handler turns it into a spoken fallback and the log names the mistake.
+ */
+export class ResponseError extends Error {
+  readonly code: ResponseErrorCode;
+  constructor(code: ResponseErrorCode, message: string) {
+    super(message);
+    this.name = 'ResponseError';
+    this.code = code;
+  }
+}
+
+export type ResponseErrorCode =
+  | 'REPROMPT_ENDS_SESSION'
+  | 'SPEECH_SET_MIXED'
+  | 'EMPTY_SPEECH'
+  | 'INSECURE_AUDIO_URL'
+  | 'CONFLICTING_PLAYBACK'
+  | 'INVALID_AUDIO_ITEM'
+  | 'RESPONSE_INVALID';
+
+/** Misuse of the framework API itself (calling `next()` twice, registering after start). */
+export class ExtensionError extends Error {
+  readonly code: 'NEXT_CALLED_TWICE' | 'DUPLICATE_HANDLER';
+  constructor(code: ExtensionError['code'], message: string) {
+    super(message);
+    this.name = 'ExtensionError';
+    this.code = code;
+  }
+}

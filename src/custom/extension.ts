@@ -1,0 +1,329 @@
+import { createEndpoint, type Endpoint, type EndpointOptions } from '../core/endpoint.js';
+import type { Dispatcher, DispatchContext, FallbackReason } from '../core/dispatcher.js';
+import { consoleLogger, describeError, type Logger } from '../core/logger.js';
+import type { MessageKind } from '../core/message-kind.js';
+import { builtinMessages } from './builtin-messages.js';
+import { Context, type ExtensionTypes, type UserOf } from './context.js';
+import { ExtensionError, ResponseError } from './errors.js';
+import type {
+  ErrorHandler,
+  EventContext,
+  EventOf,
+  EventPattern,
+  Handler,
+  IntentContext,
+  IntentName,
+  LaunchContext,
+  Middleware,
+  SessionEndedContext,
+} from './handlers.js';
+import { languageOfLocale } from './i18n.js';
+import { compose } from './middleware.js';
+import { parseCustomRequest, validateCustomResponse } from './protocol/validate.js';
+import type { CustomRequest, CustomResponse, SpeechLanguage } from './protocol/index.js';
+import { ResponseBuilder } from './response-builder.js';
+import { parseSlots, type SlotSpec } from './slots.js';
+import type { UserStore } from './storage/store.js';
+import { formatIssue } from '../schema/index.js';
+
+/** Texts the extension falls back to; each may be overridden per language. */
+export interface FallbackTexts {
+  /** Spoken for an intent (or launch) no handler matched. */
+  unhandled: string;
+  /** Spoken when a handler threw and no error handler answered. */
+  error: string;
+  /** Spoken when the handler missed the response budget. */
+  timeout: string;
+}
+
+export interface ExtensionOptions<T extends ExtensionTypes = ExtensionTypes> extends Omit<
+  EndpointOptions,
+  'dispatcher'
+> {
+  /** Language of speech when the request's `locale` is missing or not in `languages`. Default `ja`. */
+  language?: SpeechLanguage;
+  /** Languages the extension speaks; the request's `locale` picks among them. Default `[language]`. */
+  languages?: readonly SpeechLanguage[];
+  /** Persistent user attributes (`ctx.user.load()`). Default: none (load() gives `{}`, nothing saved). */
+  storage?: UserStore<Partial<UserOf<T>>>;
+  /** Default `source` of `ctx.play()` (spec custom-extension.md §5.1 `source`). */
+  audioSource?: { name: string; logoUrl?: string };
+  /** Overrides of the built-in fallback speech, per language. */
+  fallbackSpeech?: { [L in SpeechLanguage]?: Partial<FallbackTexts> };
+  /**
+   * Check every response against the response schema before sending it (a `ResponseError` goes to
+   * the error handler). Costs a little per request; default on unless NODE_ENV=production.
+   */
+  validateResponses?: boolean;
+}
+
+type Route<T extends ExtensionTypes> = {
+  handler: Handler<Context<T>>;
+  slots?: Record<string, SlotSpec>;
+};
+
+/**
+ * A Custom extension: register handlers, then serve it (`serve(app)` from `cekit/node`,
+ * `toFetchHandler(app)` from `cekit/fetch`). It is a `Dispatcher`, so it can also share one endpoint
+ * with a Clova Home extension.
+ *
+ * @example
+ * const app = createExtension({ extensionId: 'com.example.dice' });
+ * app.launch((ctx) => ctx.ask('サイコロを何個振りますか?'));
+ * app.intent('ThrowDiceIntent', { slots: { count: 'number' } }, (ctx) => ctx.say(`${ctx.slots.count ?? 1}個振ります`));
+ */
+export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dispatcher {
+  readonly kinds: readonly MessageKind[] = ['custom'];
+  private readonly options: ExtensionOptions<T>;
+  private readonly logger: Logger;
+  private readonly language: SpeechLanguage;
+  private readonly languages: ReadonlySet<SpeechLanguage>;
+  private readonly validateResponses: boolean;
+  private launchRoute: Route<T> | undefined;
+  private sessionEndedRoute: Route<T> | undefined;
+  private readonly intents = new Map<string, Route<T>>();
+  private readonly events = new Map<string, Route<T>>();
+  private readonly predicates: { test: (ctx: Context<T>) => boolean; route: Route<T> }[] = [];
+  private readonly middleware: Middleware<T>[] = [];
+  private errorHandler: ErrorHandler<T> | undefined;
+  private run: ((ctx: Context<T>) => Promise<void>) | undefined;
+  private builtEndpoint: Endpoint | undefined;
+
+  constructor(options: ExtensionOptions<T>) {
+    this.options = options;
+    this.logger = options.logger ?? consoleLogger();
+    this.language = options.language ?? 'ja';
+    this.languages = new Set(options.languages ?? [this.language]);
+    this.validateResponses = options.validateResponses ?? process.env.NODE_ENV !== 'production';
+  }
+
+  /** The verified endpoint serving this extension, created on first use with the extension's options. */
+  get endpoint(): Endpoint {
+    this.builtEndpoint ??= createEndpoint({ ...this.options, logger: this.logger, dispatcher: this });
+    return this.builtEndpoint;
+  }
+
+  /** The user opened the extension without a command (`LaunchRequest`). */
+  launch(handler: Handler<LaunchContext<T>>): this {
+    if (this.launchRoute) throw duplicate('launch');
+    this.launchRoute = { handler: handler as Handler<Context<T>> };
+    return this;
+  }
+
+  /**
+   * An intent (or several) by name, built-in `Clova.*` ones included. Declare slots to get them
+   * parsed and typed: `{ slots: { count: 'number', when: 'datetime' } }`.
+   */
+  intent(name: IntentName | readonly IntentName[], handler: Handler<IntentContext<T>>): this;
+  intent<const D extends Record<string, SlotSpec>>(
+    name: IntentName | readonly IntentName[],
+    options: { slots: D },
+    handler: Handler<IntentContext<T, D>>,
+  ): this;
+  intent(
+    name: IntentName | readonly IntentName[],
+    second: Handler<IntentContext<T>> | { slots: Record<string, SlotSpec> },
+    third?: Handler<IntentContext<T, Record<string, SlotSpec>>>,
+  ): this {
+    const route: Route<T> =
+      typeof second === 'function'
+        ? { handler: second as unknown as Handler<Context<T>> }
+        : { handler: third as unknown as Handler<Context<T>>, slots: second.slots };
+    for (const one of typeof name === 'string' ? [name] : name) {
+      if (this.intents.has(one)) throw duplicate(`intent ${one}`);
+      this.intents.set(one, route);
+    }
+    return this;
+  }
+
+  /** A client event: `'AudioPlayer.PlayFinished'`, or every event of a namespace: `'AudioPlayer.*'`. */
+  event<const P extends EventPattern>(pattern: P, handler: Handler<EventContext<T, EventOf<P>>>): this {
+    if (this.events.has(pattern)) throw duplicate(`event ${pattern}`);
+    this.events.set(pattern, { handler: handler as unknown as Handler<Context<T>> });
+    return this;
+  }
+
+  /** CEK ended the session (user quit, timeout, error). Any speech is ignored by CEK; clean up here. */
+  sessionEnded(handler: Handler<SessionEndedContext<T>>): this {
+    if (this.sessionEndedRoute) throw duplicate('sessionEnded');
+    this.sessionEndedRoute = { handler: handler as Handler<Context<T>> };
+    return this;
+  }
+
+  /** Anything else: tried in order after the specific handlers found no match. */
+  on<C extends Context<T>>(predicate: (ctx: Context<T>) => ctx is C, handler: Handler<C>): this;
+  on(predicate: (ctx: Context<T>) => boolean, handler: Handler<Context<T>>): this;
+  on(predicate: (ctx: Context<T>) => boolean, handler: Handler<Context<T>>): this {
+    this.predicates.push({ test: predicate, route: { handler } });
+    return this;
+  }
+
+  /** Middleware around every handler: `app.use(async (ctx, next) => { ...; await next(); ... })`. */
+  use(middleware: Middleware<T>): this {
+    this.middleware.push(middleware);
+    this.run = undefined;
+    return this;
+  }
+
+  /**
+   * Turns an exception from a handler or middleware into an answer. The response is reset first;
+   * if the error handler says nothing, the `error` fallback speech is used.
+   */
+  catch(handler: ErrorHandler<T>): this {
+    this.errorHandler = handler;
+    return this;
+  }
+
+  // ---- Dispatcher -------------------------------------------------------------------------
+
+  /** Refuses a malformed request with 400 INVALID_MESSAGE naming the field, before any handler. */
+  validate(message: Record<string, unknown>): void {
+    parseCustomRequest(message);
+  }
+
+  async dispatch(message: Record<string, unknown>, context: DispatchContext): Promise<CustomResponse> {
+    const request = message as CustomRequest;
+    const ctx = new Context<T>(
+      request,
+      this.languageOf(request),
+      context.signal,
+      this.logger,
+      this.options.storage,
+      this.options.audioSource,
+    );
+    try {
+      this.run ??= compose(this.middleware, (inner) => this.route(inner));
+      await this.run(ctx);
+      await ctx.user.save();
+    } catch (error) {
+      await this.recover(error, ctx);
+    }
+    return this.finish(ctx);
+  }
+
+  fallback(
+    message: Record<string, unknown>,
+    _context: DispatchContext,
+    reason: FallbackReason,
+  ): CustomResponse {
+    const request = message as CustomRequest;
+    const lang = this.languageOf(request);
+    return new ResponseBuilder(lang)
+      .say(this.text(lang, reason.type === 'timeout' ? 'timeout' : 'error'))
+      .endSession()
+      .build(versionOf(request), {});
+  }
+
+  /** For the request log line: request type and intent or event name; never tokens or user ids. */
+  describe(message: Record<string, unknown>): Record<string, unknown> {
+    const request = message.request as {
+      type?: unknown;
+      intent?: { name?: unknown };
+      event?: { namespace?: unknown; name?: unknown };
+    };
+    if (request.type === 'IntentRequest') return { type: request.type, intent: request.intent?.name };
+    if (request.type === 'EventRequest')
+      return {
+        type: request.type,
+        event: `${String(request.event?.namespace)}.${String(request.event?.name)}`,
+      };
+    return { type: request.type };
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private async route(ctx: Context<T>): Promise<void> {
+    const route = this.match(ctx);
+    if (route) {
+      if (route.slots) ctx.slots = parseSlots(route.slots, ctx.intent?.slots);
+      await route.handler(ctx);
+      return;
+    }
+    const request = ctx.request;
+    if (request.type === 'IntentRequest' || request.type === 'LaunchRequest') {
+      this.logger.warn('cekit: no handler matched; answered with the unhandled fallback speech', {
+        ...this.describe(ctx.message as unknown as Record<string, unknown>),
+      });
+      ctx.response.say(this.text(ctx.lang, 'unhandled')).keepSession();
+    }
+    // Unhandled events and session ends get a valid empty response (spec custom-extension.md §1).
+  }
+
+  private match(ctx: Context<T>): Route<T> | undefined {
+    const request = ctx.request;
+    let route: Route<T> | undefined;
+    switch (request.type) {
+      case 'LaunchRequest':
+        route = this.launchRoute;
+        break;
+      case 'IntentRequest':
+        route = this.intents.get(request.intent.name);
+        break;
+      case 'SessionEndedRequest':
+        route = this.sessionEndedRoute;
+        break;
+      case 'EventRequest':
+        route =
+          this.events.get(`${request.event.namespace}.${request.event.name}`) ??
+          this.events.get(`${request.event.namespace}.*`);
+        break;
+    }
+    if (route) return route;
+    for (const { test, route: candidate } of this.predicates) if (test(ctx)) return candidate;
+    return undefined;
+  }
+
+  private async recover(error: unknown, ctx: Context<T>): Promise<void> {
+    this.logger.error('cekit: handler failed', {
+      ...this.describe(ctx.message as unknown as Record<string, unknown>),
+      ...describeError(error),
+    });
+    ctx.resetResponse();
+    if (this.errorHandler) {
+      await this.errorHandler(error, ctx); // a throw here reaches the endpoint, which uses fallback()
+      if (!ctx.response.isEmpty) return;
+    }
+    ctx.response.say(this.text(ctx.lang, 'error')).endSession();
+  }
+
+  private finish(ctx: Context<T>): CustomResponse {
+    const response = ctx.response.build(versionOf(ctx.message), ctx.session as Record<string, unknown>);
+    if (ctx.type === 'SessionEndedRequest') {
+      // The session is over; nothing may be carried (spec custom-extension.md §1).
+      response.sessionAttributes = {};
+    }
+    if (this.validateResponses) {
+      const result = validateCustomResponse(response);
+      if (!result.ok)
+        throw new ResponseError(
+          'RESPONSE_INVALID',
+          `Invalid response: ${result.issues.map(formatIssue).join('; ')}`,
+        );
+    }
+    return response;
+  }
+
+  private languageOf(request: CustomRequest): SpeechLanguage {
+    const fromLocale = languageOfLocale(request.request.locale);
+    return fromLocale !== undefined && this.languages.has(fromLocale) ? fromLocale : this.language;
+  }
+
+  private text(lang: SpeechLanguage, key: keyof FallbackTexts): string {
+    return this.options.fallbackSpeech?.[lang]?.[key] ?? builtinMessages(lang)[key];
+  }
+}
+
+/** Creates a Custom extension. Type your session and user attributes with the type parameter. */
+export function createExtension<T extends ExtensionTypes = ExtensionTypes>(
+  options: ExtensionOptions<T>,
+): Extension<T> {
+  return new Extension<T>(options);
+}
+
+function versionOf(request: CustomRequest): string {
+  return typeof request.version === 'string' && request.version !== '' ? request.version : '1.0';
+}
+
+function duplicate(what: string): ExtensionError {
+  return new ExtensionError('DUPLICATE_HANDLER', `A handler for ${what} is already registered.`);
+}

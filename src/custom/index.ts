@@ -1,0 +1,38 @@
+export { createExtension, Extension, type ExtensionOptions, type FallbackTexts } from './extension.js';
+export { Context, UserAttributes, type ExtensionTypes } from './context.js';
+export type {
+  Handler,
+  LaunchContext,
+  IntentContext,
+  EventContext,
+  SessionEndedContext,
+  Middleware,
+  ErrorHandler,
+  BuiltinIntent,
+  IntentName,
+  EventPattern,
+  EventOf,
+} from './handlers.js';
+export { ResponseBuilder, type PlayOptions, type StreamDeliverOptions } from './response-builder.js';
+export { audio, text, type SpeechPart, type SpeechInput } from './speech.js';
+export { SlotView, type SlotSpec, type SlotKinds, type ParsedSlots } from './slots.js';
+export {
+  parseDateTimeSlot,
+  parseDate,
+  parseTime,
+  parseDateTime,
+  parseDuration,
+  parseNumber,
+  type TimeOfDay,
+  type CalendarDate,
+  type DateTimeValue,
+  type PointInTime,
+  type Interval,
+  type DateTimeSlotValue,
+  type Duration,
+  type Amount,
+} from './slot-values.js';
+export { defineMessages, languageOfLocale, type Catalog, type Messages } from './i18n.js';
+export { ResponseError, ExtensionError, type ResponseErrorCode } from './errors.js';
+export { memoryStore, fileStore, type UserStore, type FileStoreOptions } from './storage/index.js';
+export * from './protocol/index.js';

@@ -1,0 +1,3 @@
+export type { UserStore } from './store.js';
+export { memoryStore } from './memory.js';
+export { fileStore, type FileStoreOptions } from './file.js';
