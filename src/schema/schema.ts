@@ -281,7 +281,11 @@ export function array<T>(
           message: `must have at most ${options.maxItems} items`,
         });
       }
-      for (let i = 0; i < value.length; i++) item.check(value[i], [...path, i], issues);
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        item.check(value[i], path, issues);
+        path.pop();
+      }
     },
     () => ({
       type: 'array',
@@ -305,6 +309,9 @@ export interface ObjectSchema<S extends Shape> extends Schema<InferShape<S>> {
 
 export function object<S extends Shape>(shape: S, options: ObjectOptions = {}): ObjectSchema<S> {
   const entries = Object.entries(shape);
+  const keys = entries.map(([key]) => key);
+  const schemas = entries.map(([, schema]) => schema);
+  const required = schemas.map((schema) => !('optional' in schema));
   return {
     shape,
     ...(options.description ? { description: options.description } : {}),
@@ -318,13 +325,18 @@ export function object<S extends Shape>(shape: S, options: ObjectOptions = {}): 
         return;
       }
       const record = value as Record<string, unknown>;
-      for (const [key, schema] of entries) {
+      // One shared path array, pushed and popped: checks copy it only when they report an issue,
+      // so a valid message allocates nothing per field (request validation is on the hot path).
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i]!;
         const field = record[key];
-        if (field === undefined && !('optional' in schema)) {
-          issues.push({ code: 'missing', path: [...path, key], message: 'is required' });
-        } else {
-          schema.check(field, [...path, key], issues);
+        if (field === undefined) {
+          if (required[i]) issues.push({ code: 'missing', path: [...path, key], message: 'is required' });
+          continue;
         }
+        path.push(key);
+        schemas[i]!.check(field, path, issues);
+        path.pop();
       }
       if (options.strict) {
         for (const key of Object.keys(record)) {
@@ -362,7 +374,13 @@ export function record<T>(value: Schema<T>, description?: string): Schema<Record
         });
         return;
       }
-      for (const [key, field] of Object.entries(input)) value.check(field, [...path, key], issues);
+      const record = input as Record<string, unknown>;
+      for (const key in record) {
+        if (!Object.hasOwn(record, key)) continue;
+        path.push(key);
+        value.check(record[key], path, issues);
+        path.pop();
+      }
     },
     () => ({ type: 'object', additionalProperties: value.toJSONSchema() }),
     description,
