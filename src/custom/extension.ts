@@ -194,11 +194,14 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
     try {
       this.run ??= compose(this.middleware, (inner) => this.route(inner));
       await this.run(ctx);
-      await ctx.user.save();
+      const response = this.finish(ctx);
+      // Past the budget the user already heard the timeout fallback: keep the stored state as it was.
+      if (!ctx.signal.aborted) await ctx.user.save();
+      return response;
     } catch (error) {
       await this.recover(error, ctx);
+      return this.finish(ctx);
     }
-    return this.finish(ctx);
   }
 
   fallback(

@@ -319,3 +319,52 @@ describe('createExtension: language', () => {
     expect(speechOf(en.json).values[0].lang).toBe('ja');
   });
 });
+
+describe('createExtension: failure paths', () => {
+  it('answers with the error fallback when the error handler itself throws', async () => {
+    const app = testExtension();
+    app.intent('OrderPizza', () => {
+      throw new Error('first');
+    });
+    app.catch(() => {
+      throw new Error('second');
+    });
+    const { status, json } = await send(app, fixture('intent-request'));
+    expect(status).toBe(200);
+    expect(speechOf(json).values.value).toBe('すみません、エラーが発生しました。もう一度お試しください。');
+  });
+
+  it('sends an invalid built response to the error handler (validateResponses)', async () => {
+    const app = testExtension({ validateResponses: true });
+    app.intent('OrderPizza', (ctx) => {
+      // Bypasses the typed API on purpose, as untyped JavaScript could.
+      ctx.response.renderPlayerInfo({ displayType: 'grid' } as never);
+    });
+    let caught: unknown;
+    app.catch((error, ctx) => {
+      caught = error;
+      ctx.say('fixed');
+    });
+    const { json } = await send(app, fixture('intent-request'));
+    expect((caught as { code?: string }).code).toBe('RESPONSE_INVALID');
+    expect(String((caught as Error).message)).toContain('displayType');
+    expect(speechOf(json).values.value).toBe('fixed');
+  });
+
+  it('does not save user attributes changed after the deadline', async () => {
+    const store = memoryStore<{ late: boolean }>();
+    const app = testExtension<{ user: { late: boolean } }>({ storage: store, responseBudgetMs: 30 });
+    let finished!: () => void;
+    const done = new Promise<void>((resolve) => (finished = resolve));
+    app.intent('OrderPizza', async (ctx) => {
+      const user = await ctx.user.load();
+      await new Promise((resolve) => setTimeout(resolve, 120));
+      user.late = true;
+      ctx.say('late');
+      setTimeout(finished, 20);
+    });
+    await send(app, fixture('intent-request'));
+    await done;
+    expect(await store.get('U399a1e08a8d474521fc4bbd8c7b4148f')).toBeUndefined();
+  });
+});
