@@ -134,6 +134,16 @@ export const directiveSchema = keyed({
       ? `${String(header.namespace)}.${String(header.name)}`
       : undefined;
   },
+  keyJsonSchema: (key) => {
+    const dot = key.indexOf('.');
+    return {
+      properties: {
+        header: {
+          properties: { namespace: { const: key.slice(0, dot) }, name: { const: key.slice(dot + 1) } },
+        },
+      },
+    };
+  },
   members: directiveMembers,
 });
 

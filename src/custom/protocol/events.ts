@@ -68,6 +68,13 @@ export const eventSchema = keyed({
   noun: 'event',
   keyPath: ['name'],
   keyOf: (value) => `${String(value.namespace)}.${String(value.name)}`,
+  keyJsonSchema: (key) => {
+    const dot = key.indexOf('.');
+    return {
+      properties: { namespace: { const: key.slice(0, dot) }, name: { const: key.slice(dot + 1) } },
+      required: ['namespace', 'name'],
+    };
+  },
   members: eventMembers,
   other: otherEvent,
 });

@@ -11,6 +11,8 @@ export function keyed<M extends Record<string, Schema<unknown>>, O = never>(opti
   keyPath: readonly PathSegment[];
   members: M;
   other?: Schema<O>;
+  /** JSON Schema that matches exactly the values whose key is `key` (the `if` of an if/then). */
+  keyJsonSchema: (key: string) => JsonSchema;
   /** What a member looks like in prose, for the error message ("directive", "event"). */
   noun: string;
   description?: string;
@@ -39,10 +41,17 @@ export function keyed<M extends Record<string, Schema<unknown>>, O = never>(opti
       });
     },
     toJSONSchema(): JsonSchema {
-      const known = names.map((name) => members[name]!.toJSONSchema());
+      const description = options.description ? { description: options.description } : {};
+      if (!other) return { ...description, anyOf: names.map((name) => members[name]!.toJSONSchema()) };
+      // With a catch-all, `anyOf` would let a known key with a bad body pass as "other": instead the
+      // base shape is `other`, and each known key adds its own rules through if/then.
       return {
-        ...(options.description ? { description: options.description } : {}),
-        anyOf: other ? [...known, other.toJSONSchema()] : known,
+        ...description,
+        ...other.toJSONSchema(),
+        allOf: names.map((name) => ({
+          if: options.keyJsonSchema(name),
+          then: members[name]!.toJSONSchema(),
+        })),
       };
     },
   };
