@@ -61,6 +61,7 @@ export const slotValueTypes = [
 ] as const;
 export type SlotValueType = (typeof slotValueTypes)[number];
 
+/** One slot of an IntentRequest (§3.2, interaction-model.md §4.4). */
 export const slotSchema = s.object({
   name: s.string(),
   // SDK-Node fixtures send numbers; null appears in SDK-Node's types.
@@ -89,6 +90,7 @@ const requestBody = s.discriminated('type', {
   EventRequest: eventRequest,
 });
 
+/** The request message schema: the source of `CustomRequest`, `checkCustomRequest` and schema/custom-request.json. */
 export const customRequestSchema = s.object(
   {
     version: s.string({ description: '"1.0" (JP), "0.1.0" (KR, SDK); opaque.' }),
@@ -99,12 +101,17 @@ export const customRequestSchema = s.object(
   { description: 'A CEK Custom extension request (spec custom-extension.md §2).' },
 );
 
+/** A validated Custom extension request message (spec custom-extension.md §2). */
 export type CustomRequest = Infer<typeof customRequestSchema>;
 export type RequestBody = CustomRequest['request'];
 export type RequestType = RequestBody['type'];
+/** The user opened the extension by name without a command (§3.1). */
 export type LaunchRequest = Infer<typeof launchRequest>;
+/** An utterance matched an intent of the interaction model (§3.2). */
 export type IntentRequest = Infer<typeof intentRequest>;
+/** CEK ended the session: user exit, timeout or error (§3.3). */
 export type SessionEndedRequest = Infer<typeof sessionEndedRequest>;
+/** A client event: skill (de)activation, audio and TTS playback reports, player info (§3.4). */
 export type EventRequest = Infer<typeof eventRequest>;
 export type RequestContext = CustomRequest['context'];
 export type RequestSession = Infer<typeof session>;

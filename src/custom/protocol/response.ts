@@ -6,6 +6,7 @@ import { outputSpeechSchema } from './speech.js';
  * The response message (spec custom-extension.md §4). Validated as CEK documents it, so the simulator
  * can tell an extension what it got wrong. `directives` may be absent: the JP reprompt example omits it.
  */
+/** The response message schema: the source of `CustomResponse`, `validateCustomResponse` and schema/custom-response.json. */
 export const customResponseSchema = s.object(
   {
     version: s.string({ description: "Echo the request's version." }),
@@ -21,5 +22,6 @@ export const customResponseSchema = s.object(
   { description: 'A Custom extension response (spec custom-extension.md §4).' },
 );
 
+/** A Custom extension response message (spec custom-extension.md §4). */
 export type CustomResponse = Infer<typeof customResponseSchema>;
 export type ResponseBody = CustomResponse['response'];
