@@ -22,3 +22,13 @@ describe('published JSON Schemas (schema/custom-*.json)', () => {
     }
   });
 });
+
+describe('the JSON Schemas are published with the package', () => {
+  it('resolves cekit/schema/custom-request.json and cekit/schema/custom-response.json', async () => {
+    const { createRequire } = await import('node:module');
+    const require = createRequire(import.meta.url);
+    for (const name of ['custom-request.json', 'custom-response.json']) {
+      expect(require.resolve(`cekit/schema/${name}`)).toBe(join(SCHEMA_DIR, name));
+    }
+  });
+});
