@@ -4,7 +4,7 @@ import { consoleLogger, describeError, type Logger } from '../core/logger.js';
 import type { MessageKind } from '../core/message-kind.js';
 import { builtinMessages } from './builtin-messages.js';
 import { Context, type ExtensionTypes, type UserOf } from './context.js';
-import { ExtensionError, ResponseError } from './errors.js';
+import { ResponseError } from './errors.js';
 import type {
   ErrorHandler,
   EventContext,
@@ -22,6 +22,7 @@ import { compose } from './middleware.js';
 import { parseCustomRequest, validateCustomResponse } from './protocol/validate.js';
 import type { CustomRequest, CustomResponse, SpeechLanguage } from './protocol/index.js';
 import { ResponseBuilder } from './response-builder.js';
+import { Router, type Route } from './router.js';
 import { parseSlots, type SlotSpec } from './slots.js';
 import type { UserStore } from './storage/store.js';
 import { formatIssue } from '../schema/index.js';
@@ -57,11 +58,6 @@ export interface ExtensionOptions<T extends ExtensionTypes = ExtensionTypes> ext
   validateResponses?: boolean;
 }
 
-type Route<T extends ExtensionTypes> = {
-  handler: Handler<Context<T>>;
-  slots?: Record<string, SlotSpec>;
-};
-
 /**
  * A Custom extension: register handlers, then serve it (`serve(app)` from `cekit/node`,
  * `toFetchHandler(app)` from `cekit/fetch`). It is a `Dispatcher`, so it can also share one endpoint
@@ -79,11 +75,7 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
   private readonly language: SpeechLanguage;
   private readonly languages: ReadonlySet<SpeechLanguage>;
   private readonly validateResponses: boolean;
-  private launchRoute: Route<T> | undefined;
-  private sessionEndedRoute: Route<T> | undefined;
-  private readonly intents = new Map<string, Route<T>>();
-  private readonly events = new Map<string, Route<T>>();
-  private readonly predicates: { test: (ctx: Context<T>) => boolean; route: Route<T> }[] = [];
+  private readonly router = new Router<T>();
   private readonly middleware: Middleware<T>[] = [];
   private errorHandler: ErrorHandler<T> | undefined;
   private run: ((ctx: Context<T>) => Promise<void>) | undefined;
@@ -105,8 +97,7 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
 
   /** The user opened the extension without a command (`LaunchRequest`). */
   launch(handler: Handler<LaunchContext<T>>): this {
-    if (this.launchRoute) throw duplicate('launch');
-    this.launchRoute = { handler: handler as Handler<Context<T>> };
+    this.router.onLaunch({ handler: handler as Handler<Context<T>> });
     return this;
   }
 
@@ -129,24 +120,19 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
       typeof second === 'function'
         ? { handler: second as unknown as Handler<Context<T>> }
         : { handler: third as unknown as Handler<Context<T>>, slots: second.slots };
-    for (const one of typeof name === 'string' ? [name] : name) {
-      if (this.intents.has(one)) throw duplicate(`intent ${one}`);
-      this.intents.set(one, route);
-    }
+    for (const one of typeof name === 'string' ? [name] : name) this.router.onIntent(one, route);
     return this;
   }
 
   /** A client event: `'AudioPlayer.PlayFinished'`, or every event of a namespace: `'AudioPlayer.*'`. */
   event<const P extends EventPattern>(pattern: P, handler: Handler<EventContext<T, EventOf<P>>>): this {
-    if (this.events.has(pattern)) throw duplicate(`event ${pattern}`);
-    this.events.set(pattern, { handler: handler as unknown as Handler<Context<T>> });
+    this.router.onEvent(pattern, { handler: handler as unknown as Handler<Context<T>> });
     return this;
   }
 
   /** CEK ended the session (user quit, timeout, error). Any speech is ignored by CEK; clean up here. */
   sessionEnded(handler: Handler<SessionEndedContext<T>>): this {
-    if (this.sessionEndedRoute) throw duplicate('sessionEnded');
-    this.sessionEndedRoute = { handler: handler as Handler<Context<T>> };
+    this.router.onSessionEnded({ handler: handler as Handler<Context<T>> });
     return this;
   }
 
@@ -154,7 +140,7 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
   on<C extends Context<T>>(predicate: (ctx: Context<T>) => ctx is C, handler: Handler<C>): this;
   on(predicate: (ctx: Context<T>) => boolean, handler: Handler<Context<T>>): this;
   on(predicate: (ctx: Context<T>) => boolean, handler: Handler<Context<T>>): this {
-    this.predicates.push({ test: predicate, route: { handler } });
+    this.router.onMatch(predicate, { handler });
     return this;
   }
 
@@ -236,7 +222,7 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
   // ---- internals --------------------------------------------------------------------------
 
   private async route(ctx: Context<T>): Promise<void> {
-    const route = this.match(ctx);
+    const route = this.router.match(ctx);
     if (route) {
       if (route.slots) ctx.slots = parseSlots(route.slots, ctx.intent?.slots);
       await route.handler(ctx);
@@ -250,30 +236,6 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
       ctx.response.say(this.text(ctx.lang, 'unhandled')).keepSession();
     }
     // Unhandled events and session ends get a valid empty response (spec custom-extension.md §1).
-  }
-
-  private match(ctx: Context<T>): Route<T> | undefined {
-    const request = ctx.request;
-    let route: Route<T> | undefined;
-    switch (request.type) {
-      case 'LaunchRequest':
-        route = this.launchRoute;
-        break;
-      case 'IntentRequest':
-        route = this.intents.get(request.intent.name);
-        break;
-      case 'SessionEndedRequest':
-        route = this.sessionEndedRoute;
-        break;
-      case 'EventRequest':
-        route =
-          this.events.get(`${request.event.namespace}.${request.event.name}`) ??
-          this.events.get(`${request.event.namespace}.*`);
-        break;
-    }
-    if (route) return route;
-    for (const { test, route: candidate } of this.predicates) if (test(ctx)) return candidate;
-    return undefined;
   }
 
   private async recover(error: unknown, ctx: Context<T>): Promise<void> {
@@ -325,8 +287,4 @@ export function createExtension<T extends ExtensionTypes = ExtensionTypes>(
 
 function versionOf(request: CustomRequest): string {
   return typeof request.version === 'string' && request.version !== '' ? request.version : '1.0';
-}
-
-function duplicate(what: string): ExtensionError {
-  return new ExtensionError('DUPLICATE_HANDLER', `A handler for ${what} is already registered.`);
 }
