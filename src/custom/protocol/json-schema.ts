@@ -12,13 +12,13 @@ export function customJsonSchemas(): Record<string, JsonSchema> {
   return {
     'custom-request.json': {
       $schema: DRAFT,
-      $id: 'https://cekit.dev/schema/custom-request.json',
+      $id: 'urn:cekit:schema:custom-request',
       title: 'CEK Custom extension request',
       ...customRequestSchema.toJSONSchema(),
     },
     'custom-response.json': {
       $schema: DRAFT,
-      $id: 'https://cekit.dev/schema/custom-response.json',
+      $id: 'urn:cekit:schema:custom-response',
       title: 'CEK Custom extension response',
       ...customResponseSchema.toJSONSchema(),
     },
