@@ -1,5 +1,76 @@
 /**
- * The CEK side, for tests and local runs: keys that stand in for CEK's, and signing.
+ * The CEK side, for tests and local runs: request builders, keys and signing, a conversation harness
+ * that keeps the session like CEK, an interaction-model resolver, reply checks, and the audit behind
+ * `cekit check`. No test-runner imports: works with Vitest, Jest or `node:test`.
  * @module
  */
 export { generateTestKeyPair, loadTestKeyPair, signBody, type TestKeyPair } from './keys.js';
+
+// Requests.
+export {
+  buildLaunchRequest,
+  buildIntentRequest,
+  buildSessionEndedRequest,
+  buildEventRequest,
+  defaultEventPayload,
+  cekTimestamp,
+  EVENT_NAMES,
+  DEFAULT_EXTENSION_ID,
+  DEFAULT_USER_ID,
+  DEFAULT_DEVICE_ID,
+  type RequestOptions,
+  type SlotInput,
+} from './custom-requests.js';
+export {
+  buildHomeRequest,
+  buildDiscoverAppliancesRequest,
+  buildHomeControlRequest,
+  homeRequestName,
+  type HomeMessage,
+  type HomeRequestOptions,
+} from './home-requests.js';
+
+// Talking to an extension.
+export {
+  httpTransport,
+  inProcessTransport,
+  toTransport,
+  cekHeaders,
+  type Transport,
+  type Target,
+  type Exchange,
+  type OutgoingRequest,
+  type HttpTransportOptions,
+} from './transport.js';
+export {
+  createConversation,
+  Conversation,
+  type ConversationOptions,
+  type Signer,
+  type Turn,
+} from './conversation.js';
+export { Reply, describeRequest } from './reply.js';
+export { HomeReply } from './home-reply.js';
+export { CEK_DEADLINE_MS, ReplyProblemError, formatProblem, type Problem } from './problems.js';
+export { spokenText, speechItems } from './speech-text.js';
+
+// Utterances.
+export {
+  defineInteractionModel,
+  loadInteractionModel,
+  parseIntentTsv,
+  parseSlotTypeTsv,
+  parseSample,
+  ModelError,
+  type InteractionModel,
+  type IntentModel,
+  type ModelJson,
+  type SlotTypeEntry,
+} from './model.js';
+export {
+  createResolver,
+  normalizeUtterance,
+  type Resolver,
+  type Resolution,
+  type NearMiss,
+} from './resolve.js';

@@ -6,6 +6,11 @@ export interface TestKeyPair {
   readonly privateKeyPem: string;
   /** `SignatureCEK` for these exact bytes (a string is signed as UTF-8). */
   sign(body: string | Uint8Array): string;
+  /**
+   * Verifier options that trust only this key and never download one: pass as `verify` to
+   * `createEndpoint` or `createExtension` so the real verifier accepts what this pair signs.
+   */
+  readonly verifyOptions: { keys: string[]; bundledKey: false; keyUrl: false };
 }
 
 /** Generates a fresh RSA-2048 key pair, the size CEK uses. */
@@ -29,6 +34,7 @@ function keyPairFrom(privateKey: KeyObject, publicKey?: KeyObject): TestKeyPair 
     publicKeyPem,
     privateKeyPem,
     sign: (body) => signBody(privateKey, body),
+    verifyOptions: { keys: [publicKeyPem], bundledKey: false, keyUrl: false },
   };
 }
 

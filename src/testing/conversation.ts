@@ -1,0 +1,220 @@
+import { randomUUID } from 'node:crypto';
+import type { CustomRequest, EventMap, EventName } from '../custom/protocol/index.js';
+import {
+  buildEventRequest,
+  buildIntentRequest,
+  buildLaunchRequest,
+  buildSessionEndedRequest,
+  type RequestOptions,
+  type SlotInput,
+} from './custom-requests.js';
+import {
+  buildDiscoverAppliancesRequest,
+  buildHomeControlRequest,
+  type HomeMessage,
+} from './home-requests.js';
+import { HomeReply } from './home-reply.js';
+import type { InteractionModel } from './model.js';
+import { ReplyProblemError } from './problems.js';
+import { Reply } from './reply.js';
+import { createResolver, type Resolution, type Resolver } from './resolve.js';
+import { cekHeaders, toTransport, type Target, type Transport } from './transport.js';
+
+/** Anything that can produce a `SignatureCEK` for a body: a `TestKeyPair`, or your own signer. */
+export interface Signer {
+  sign(body: string | Uint8Array): string;
+}
+
+export interface ConversationOptions extends Omit<RequestOptions, 'session' | 'requestId' | 'timestamp'> {
+  /** The extension: a URL (HTTP), or an extension/endpoint object (in-process, no network). */
+  target: Target;
+  /**
+   * Signs every request like CEK; the extension must trust its public key (`keys.verifyOptions`).
+   * Omit only for an extension built with `verify: false`.
+   */
+  keys?: Signer;
+  /** The interaction model, for `say("roll three dice")`. */
+  model?: InteractionModel;
+  /**
+   * Throw a `ReplyProblemError` when a reply is not one CEK would accept (status, media type, schema,
+   * deadline). Default `true`, so a test fails at the first bad reply; `false` keeps the problems on
+   * the reply for you to inspect.
+   */
+  strict?: boolean;
+  /** Account-linking token sent in Clova Home requests. */
+  homeAccessToken?: string;
+}
+
+/** One request and its reply, in order. */
+export type Turn =
+  | { kind: 'custom'; request: CustomRequest; reply: Reply; resolution?: Resolution }
+  | { kind: 'home'; request: HomeMessage; reply: HomeReply };
+
+/**
+ * A conversation with one extension, kept the way CEK keeps it (spec custom-extension.md §2.2):
+ * the first request of a session has `session.new: true`, later ones `false` with the same
+ * `sessionId`; the `sessionAttributes` of each reply come back in the next request; a reply with
+ * `shouldEndSession: true` ends the session, and the next request opens a new one.
+ */
+export class Conversation {
+  readonly transport: Transport;
+  readonly history: Turn[] = [];
+  private readonly options: ConversationOptions;
+  private readonly resolver: Resolver | undefined;
+  private session: { id: string; new: boolean; attributes: Record<string, unknown> } | undefined;
+
+  constructor(options: ConversationOptions) {
+    this.options = options;
+    this.transport = toTransport(options.target);
+    this.resolver = options.model ? createResolver(options.model) : undefined;
+  }
+
+  /** The current session id, or undefined when no session is open. */
+  get sessionId(): string | undefined {
+    return this.session?.id;
+  }
+
+  /** Attributes the next request will carry. */
+  get sessionAttributes(): Record<string, unknown> {
+    return this.session?.attributes ?? {};
+  }
+
+  get sessionOpen(): boolean {
+    return this.session !== undefined;
+  }
+
+  /** The user opens the extension ("…を起動して"): always a new session (§3.1). */
+  launch(): Promise<Reply> {
+    this.session = undefined;
+    return this.sendCustom((options) => buildLaunchRequest(options));
+  }
+
+  /** An utterance that matched `name`; outside a session it is a one-shot request in a new one (§1). */
+  intent(name: string, slots: Record<string, SlotInput> = {}): Promise<Reply> {
+    return this.sendCustom((options) => buildIntentRequest(name, slots, options));
+  }
+
+  /**
+   * Types a sentence: it is resolved with the interaction model (see `createResolver`) into the
+   * request CEK would send. `reply.resolution` says which sample matched, or the near misses.
+   */
+  async say(text: string): Promise<Reply & { resolution: Resolution }> {
+    if (!this.resolver)
+      throw new TypeError('say() needs an interaction model: createConversation({ model })');
+    const resolution = this.resolver.resolve(text);
+    const reply =
+      resolution.type === 'SessionEndedRequest'
+        ? await this.end()
+        : await this.intent(resolution.intent, resolution.slots);
+    const turn = this.history[this.history.length - 1];
+    if (turn?.kind === 'custom') turn.resolution = resolution;
+    return Object.assign(reply, { resolution });
+  }
+
+  /** A client event, e.g. `event('AudioPlayer.PlayFinished', { token })`; documented events get realistic payloads. */
+  event<N extends EventName>(
+    name: N,
+    payload?: Partial<NonNullable<EventMap[N]['payload']>> | null,
+  ): Promise<Reply>;
+  event(name: `${string}.${string}`, payload?: Record<string, unknown> | null): Promise<Reply>;
+  event(name: string, payload?: Record<string, unknown> | null): Promise<Reply> {
+    // Client events are reports, not dialogue turns: they belong to the open session if there is one.
+    const open = this.session !== undefined;
+    return this.sendCustom(
+      (options) =>
+        buildEventRequest(name as `${string}.${string}`, payload, {
+          ...options,
+          session: { ...options.session, new: false },
+        }),
+      { keepSessionClosed: !open },
+    );
+  }
+
+  /**
+   * The session ends from CEK's side (the user said "終了", or it timed out): a `SessionEndedRequest`
+   * (§3.3). CEK ignores the answer (http-and-validation.md §1.3), so the session is closed whatever it says.
+   */
+  async end(): Promise<Reply> {
+    const reply = await this.sendCustom((options) => buildSessionEndedRequest(options));
+    this.session = undefined;
+    return reply;
+  }
+
+  /** Sends a Custom message you built yourself (signed), without touching the session state. */
+  async send(message: CustomRequest): Promise<Reply> {
+    const reply = new Reply(message, await this.post(JSON.stringify(message)));
+    this.history.push({ kind: 'custom', request: message, reply });
+    return this.checked(reply);
+  }
+
+  /** Clova Home: `DiscoverAppliancesRequest` (clova-home-extension.md §3). */
+  discover(): Promise<HomeReply> {
+    return this.sendHome(buildDiscoverAppliancesRequest(this.homeOptions()));
+  }
+
+  /** Clova Home: a control or query request, e.g. `control('SetBrightness', 'light-1', { brightness: 50 })`. */
+  control(action: string, applianceId: string, fields: Record<string, unknown> = {}): Promise<HomeReply> {
+    return this.sendHome(buildHomeControlRequest(action, applianceId, fields, this.homeOptions()));
+  }
+
+  /** Sends a Clova Home message you built yourself (signed). */
+  async sendHome(message: HomeMessage): Promise<HomeReply> {
+    const reply = new HomeReply(message, await this.post(JSON.stringify(message)));
+    this.history.push({ kind: 'home', request: message, reply });
+    if (this.options.strict !== false && !reply.ok)
+      throw new ReplyProblemError(`The reply to ${message.header.name}`, reply.problems);
+    return reply;
+  }
+
+  private homeOptions() {
+    return this.options.homeAccessToken !== undefined ? { accessToken: this.options.homeAccessToken } : {};
+  }
+
+  private async sendCustom(
+    build: (options: RequestOptions & { session: NonNullable<RequestOptions['session']> }) => CustomRequest,
+    { keepSessionClosed = false } = {},
+  ): Promise<Reply> {
+    const session = this.session ?? { id: randomUUID(), new: true, attributes: {} };
+    const {
+      target: _target,
+      keys: _keys,
+      model: _model,
+      strict: _strict,
+      homeAccessToken: _token,
+      ...defaults
+    } = this.options;
+    const message = build({ ...defaults, session: { ...session } });
+    const reply = new Reply(message, await this.post(JSON.stringify(message)));
+    this.history.push({ kind: 'custom', request: message, reply });
+    if (keepSessionClosed) return this.checked(reply);
+    // CEK's session bookkeeping: attributes come back, `shouldEndSession` closes the session.
+    if (reply.status === 200 && !reply.shouldEndSession) {
+      this.session = { id: session.id, new: false, attributes: reply.sessionAttributes };
+    } else {
+      this.session = undefined;
+    }
+    return this.checked(reply);
+  }
+
+  private post(body: string) {
+    const signature = this.options.keys?.sign(body);
+    return this.transport.send({ method: 'POST', headers: cekHeaders(signature), body });
+  }
+
+  private checked(reply: Reply): Reply {
+    if (this.options.strict !== false) reply.assertValid();
+    return reply;
+  }
+}
+
+/**
+ * Starts a conversation with an extension, in-process or over HTTP:
+ *
+ *   const keys = generateTestKeyPair();
+ *   const app = createDiceExtension({ verify: keys.verifyOptions });
+ *   const cek = createConversation({ target: app, keys, extensionId: 'com.example.dice' });
+ *   expect((await cek.launch()).speech).toContain('サイコロ');
+ */
+export function createConversation(options: ConversationOptions): Conversation {
+  return new Conversation(options);
+}
