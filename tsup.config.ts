@@ -6,6 +6,11 @@ export const entries = {
   index: 'src/index.ts',
   'adapters/node': 'src/adapters/node.ts',
   'adapters/fetch': 'src/adapters/fetch.ts',
+  'adapters/express': 'src/adapters/express.ts',
+  'adapters/fastify': 'src/adapters/fastify.ts',
+  'adapters/koa': 'src/adapters/koa.ts',
+  'adapters/hono': 'src/adapters/hono.ts',
+  'adapters/lambda': 'src/adapters/lambda.ts',
   'testing/index': 'src/testing/index.ts',
 };
 

@@ -1,0 +1,124 @@
+/**
+ * Express adapter (Express 4 and 5, and anything with the same `(req, res)` shape: Firebase and
+ * Google Cloud Functions HTTP functions, Connect). Reads the raw body itself; Express is only ever a
+ * type here, so importing `cekit/express` never loads it.
+ *
+ * ```ts
+ * import express from 'express';
+ * import { toExpressHandler } from 'cekit/express';
+ * const server = express();
+ * server.post('/clova', toExpressHandler(app)); // before any app.use(express.json())
+ * ```
+ * @module
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
+import { consoleLogger, type Logger } from '../core/logger.js';
+import {
+  bodyAlreadyParsed,
+  declaredLength,
+  keptBytes,
+  oversizedResponse,
+  readStream,
+  rejectionResponse,
+  streamConsumed,
+} from './raw-body.js';
+
+export type { EndpointSource } from '../core/endpoint.js';
+
+/**
+ * The request as the adapter reads it: Node's `IncomingMessage`, plus what body parsers and hosted
+ * runtimes attach. Express's `Request` fits, without cekit depending on Express's types.
+ */
+export interface ExpressLikeRequest extends IncomingMessage {
+  /** Set by body parsers (`express.json()`, ...). */
+  body?: unknown;
+  /** Raw bytes kept by Firebase / Google Cloud Functions, or by {@link keepRawBody}. */
+  rawBody?: unknown;
+}
+
+/** Options of {@link toExpressHandler}. */
+export interface ExpressAdapterOptions {
+  /** Where the adapter reports a misconfiguration (a body parser mounted first). Default: console. */
+  logger?: Logger;
+}
+
+/** An Express route handler (`app.post(path, handler)`); it always answers and never calls `next`. */
+export type ExpressHandler = (req: ExpressLikeRequest, res: ServerResponse, next?: unknown) => void;
+
+const FIX =
+  'A body parser (for example app.use(express.json())) ran before the cekit handler. Either register ' +
+  "the cekit route before the parser (app.post('/clova', toExpressHandler(app)) above app.use(express.json())), " +
+  "or let the parser keep the raw bytes: app.use(express.json({ verify: keepRawBody })) with keepRawBody from 'cekit/express'.";
+
+/**
+ * Serves a CEK endpoint (or an extension) as an Express route handler. The body is read from the
+ * request stream byte for byte. When a parser already consumed the stream, the bytes kept in
+ * `req.rawBody` are used (Firebase / Google Cloud Functions, {@link keepRawBody}); without them
+ * the request is refused with `400 BODY_ALREADY_PARSED` and the fix is logged once.
+ */
+export function toExpressHandler(
+  source: EndpointSource,
+  options: ExpressAdapterOptions = {},
+): ExpressHandler {
+  const endpoint = toEndpoint(source);
+  const limit = endpoint.bodyLimit;
+  const alreadyParsed = bodyAlreadyParsed(options.logger ?? consoleLogger(), FIX);
+
+  const answer = (req: ExpressLikeRequest, res: ServerResponse, body: Uint8Array) => {
+    endpoint.handle({ method: req.method ?? 'GET', headers: req.headers, body }).then(
+      (response) => write(res, response),
+      () => write(res, rejectionResponse('INVALID_MESSAGE')),
+    );
+  };
+
+  return (req, res) => {
+    const method = req.method ?? 'GET';
+    if (streamConsumed(req)) {
+      const kept = keptBytes(req.rawBody);
+      if (kept === undefined) {
+        write(res, alreadyParsed());
+        return;
+      }
+      answer(req, res, kept);
+      return;
+    }
+    // Refuse a declared oversize body before reading a byte of it.
+    if (declaredLength(req.headers) > limit) {
+      write(res, oversizedResponse(method, req.headers, limit), true);
+      req.resume();
+      return;
+    }
+    readStream(req, limit).then(
+      (body) => {
+        if (body === undefined) write(res, oversizedResponse(method, req.headers, limit), true);
+        else answer(req, res, body);
+      },
+      () => res.destroy(),
+    );
+  };
+}
+
+/**
+ * The `verify` hook of Express's body parsers, for apps that must parse JSON globally: it keeps the
+ * exact bytes in `req.rawBody` (the property Firebase uses too), where the cekit handler finds them.
+ *
+ * ```ts
+ * app.use(express.json({ verify: keepRawBody }));
+ * ```
+ */
+export function keepRawBody(req: IncomingMessage, _res: unknown, buffer: Buffer): void {
+  (req as ExpressLikeRequest).rawBody = buffer;
+}
+
+function write(res: ServerResponse, response: RawResponse, close = false): void {
+  if (res.headersSent) return;
+  const headers: Record<string, string | number> = {
+    ...response.headers,
+    'content-length': Buffer.byteLength(response.body),
+  };
+  // Closing stops a client that keeps streaming an oversized body.
+  if (close) headers.connection = 'close';
+  res.writeHead(response.status, headers);
+  res.end(response.body);
+}

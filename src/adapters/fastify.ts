@@ -1,0 +1,83 @@
+/**
+ * Fastify adapter: an encapsulated plugin that serves a CEK endpoint on one route.
+ *
+ * ```ts
+ * import Fastify from 'fastify';
+ * import { cekitFastify } from 'cekit/fastify';
+ * const server = Fastify();
+ * await server.register(cekitFastify, { extension: app, path: '/clova' });
+ * ```
+ * Fastify is imported as types only, so importing `cekit/fastify` never loads it.
+ * @module
+ */
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
+import { headRejection, oversizedResponse, rejectionResponse } from './raw-body.js';
+
+export type { EndpointSource } from '../core/endpoint.js';
+
+/** Options of {@link cekitFastify}. */
+export interface CekitFastifyOptions {
+  /** What answers: an extension from `createExtension()`, or an endpoint from `createEndpoint()`. */
+  extension: EndpointSource;
+  /** The route, relative to the plugin's prefix. Default `/`. */
+  path?: string;
+}
+
+// Every method reaches the core, which answers all but POST with its own 405 (HEAD follows GET).
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+const EMPTY = Buffer.alloc(0);
+
+/**
+ * The plugin. It is deliberately NOT wrapped with fastify-plugin: inside its own encapsulated scope
+ * it replaces every content-type parser with one that keeps the body as the exact bytes received, so
+ * a JSON parser the application registered elsewhere can never touch CEK requests, and Fastify's own
+ * size and media-type errors are answered with the core's JSON bodies and codes.
+ */
+export const cekitFastify: FastifyPluginAsync<CekitFastifyOptions> = async (fastify, options) => {
+  const endpoint = toEndpoint(options.extension);
+  const limit = endpoint.bodyLimit;
+
+  fastify.removeAllContentTypeParsers();
+  // '*' matches any media type; the core then refuses all but application/json with its own 415.
+  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, (_request, body, done) => {
+    done(null, body);
+  });
+
+  fastify.setErrorHandler((error: FastifyError, request, reply) => {
+    const { method, headers } = request.raw;
+    const status = error.statusCode ?? 500;
+    let response: RawResponse;
+    if (status === 413) response = oversizedResponse(method ?? 'GET', headers, limit);
+    else {
+      // Fastify refused the request before the route ran (bad Content-Type or Content-Length, ...):
+      // the core's answer for what it can judge, otherwise a 400. Never a 5xx.
+      response = headRejection(method ?? 'GET', headers) ?? rejectionResponse('INVALID_MESSAGE');
+      request.log.warn({ err: error }, 'cekit: Fastify refused a request before the CEK route');
+    }
+    return send(reply, response, status === 413);
+  });
+
+  fastify.route({
+    method: METHODS,
+    url: options.path ?? '/',
+    bodyLimit: limit,
+    handler: async (request: FastifyRequest, reply: FastifyReply) => {
+      const body = Buffer.isBuffer(request.body) ? request.body : EMPTY;
+      const response = await endpoint.handle({
+        method: request.raw.method ?? 'GET',
+        headers: request.headers,
+        body,
+      });
+      return send(reply, response);
+    },
+  });
+};
+
+function send(reply: FastifyReply, response: RawResponse, close = false): FastifyReply {
+  reply.code(response.status).headers(response.headers);
+  // Closing stops a client that keeps streaming an oversized body.
+  if (close) reply.header('connection', 'close');
+  return reply.send(response.body);
+}

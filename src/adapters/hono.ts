@@ -1,0 +1,62 @@
+/**
+ * Hono adapter. Hono speaks the Fetch API, so `toFetchHandler` from `cekit/fetch` already serves it
+ * (`(c) => handler(c.req.raw)`); this route handler adds one thing: when a middleware already read
+ * the body through Hono (`c.req.text()`, `c.req.json()`, `c.req.arrayBuffer()`), it takes the bytes
+ * from Hono's body cache instead of failing on a used stream. Hono is only a type here.
+ *
+ * ```ts
+ * import { Hono } from 'hono';
+ * import { toHonoHandler } from 'cekit/hono';
+ * new Hono().post('/clova', toHonoHandler(app));
+ * ```
+ * @module
+ */
+import { toEndpoint, type EndpointSource } from '../core/endpoint.js';
+import { consoleLogger, type Logger } from '../core/logger.js';
+import { toFetchHandler } from './fetch.js';
+import { bodyAlreadyParsed, keptBytes } from './raw-body.js';
+
+export type { EndpointSource } from '../core/endpoint.js';
+
+/** The parts of Hono's `Context` the handler uses; Hono's own type fits. */
+export interface HonoLikeContext {
+  readonly req: {
+    readonly raw: Request;
+    /** Hono's cache of what was read from the body, keyed by the method that read it. */
+    readonly bodyCache: { arrayBuffer?: Promise<ArrayBuffer>; text?: Promise<string> } & object;
+  };
+}
+
+/** Options of {@link toHonoHandler}. */
+export interface HonoAdapterOptions {
+  /** Where the adapter reports a body consumed without a copy. Default: console. */
+  logger?: Logger;
+}
+
+/** A Hono route handler (`app.post(path, handler)` or `app.all(path, handler)`). */
+export type HonoHandler = (c: HonoLikeContext) => Promise<Response>;
+
+const FIX =
+  'Something read the request body from c.req.raw directly (not through c.req.text()/json()/arrayBuffer(), ' +
+  "which Hono caches), so its bytes are gone. Register the cekit route before that middleware, or read the body through Hono's methods.";
+
+/** Serves a CEK endpoint (or an extension) as a Hono route handler. */
+export function toHonoHandler(source: EndpointSource, options: HonoAdapterOptions = {}): HonoHandler {
+  const endpoint = toEndpoint(source);
+  const fromFetch = toFetchHandler(endpoint);
+  const alreadyParsed = bodyAlreadyParsed(options.logger ?? consoleLogger(), FIX);
+
+  return async (c) => {
+    const { raw, bodyCache } = c.req;
+    if (!raw.bodyUsed) return fromFetch(raw);
+    // The stream is used; Hono keeps the bytes (arrayBuffer) or the decoded text (text, json()).
+    let body: Uint8Array | undefined;
+    if (bodyCache.arrayBuffer) body = new Uint8Array(await bodyCache.arrayBuffer);
+    else if (bodyCache.text) body = keptBytes(await bodyCache.text);
+    const answer =
+      body === undefined
+        ? alreadyParsed()
+        : await endpoint.handle({ method: raw.method, headers: raw.headers, body });
+    return new Response(answer.body, { status: answer.status, headers: answer.headers });
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Koa adapter: a middleware that answers CEK requests on one path and passes everything else on.
+ * Koa is only a type here (declared structurally), so importing `cekit/koa` never loads it.
+ *
+ * ```ts
+ * import Koa from 'koa';
+ * import { toKoaMiddleware } from 'cekit/koa';
+ * new Koa().use(toKoaMiddleware(app, { path: '/clova' })).listen(3000);
+ * ```
+ * @module
+ */
+import type { IncomingMessage } from 'node:http';
+import { toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
+import { consoleLogger, type Logger } from '../core/logger.js';
+import {
+  bodyAlreadyParsed,
+  declaredLength,
+  keptBytes,
+  oversizedResponse,
+  readStream,
+  rejectionResponse,
+  streamConsumed,
+} from './raw-body.js';
+
+export type { EndpointSource } from '../core/endpoint.js';
+
+/** The parts of Koa's context the middleware uses; Koa's `Context` fits. */
+export interface KoaLikeContext {
+  readonly req: IncomingMessage;
+  readonly method: string;
+  readonly path: string;
+  /** koa-bodyparser and @koa/bodyparser put the parsed body here, and the text they read in `rawBody`. */
+  readonly request: { body?: unknown; rawBody?: unknown };
+  status: number;
+  body: unknown;
+  set(field: Record<string, string>): void;
+}
+
+/** Options of {@link toKoaMiddleware}. */
+export interface KoaAdapterOptions {
+  /** Answer only this exact path (e.g. `/clova`) and call `next()` for others. Default: every path. */
+  path?: string;
+  /** Where the adapter reports a misconfiguration (a body parser mounted first). Default: console. */
+  logger?: Logger;
+}
+
+/** A Koa middleware (`app.use(...)`, or a koa-router route handler). */
+export type KoaMiddleware = (ctx: KoaLikeContext, next: () => Promise<unknown>) => Promise<void>;
+
+const FIX =
+  'A body parser (for example koa-body) read the request before the cekit middleware and kept no raw ' +
+  'text. Either use cekit before the parser (app.use(toKoaMiddleware(...)) first), or use a parser that keeps ' +
+  'the raw text in ctx.request.rawBody (koa-bodyparser and @koa/bodyparser do).';
+
+/**
+ * Serves a CEK endpoint (or an extension) from Koa. The body is read from `ctx.req` byte for byte;
+ * if a body parser already read it, its `ctx.request.rawBody` is used, and without one the request
+ * is refused with `400 BODY_ALREADY_PARSED` (the fix is logged once).
+ */
+export function toKoaMiddleware(source: EndpointSource, options: KoaAdapterOptions = {}): KoaMiddleware {
+  const endpoint = toEndpoint(source);
+  const limit = endpoint.bodyLimit;
+  const alreadyParsed = bodyAlreadyParsed(options.logger ?? consoleLogger(), FIX);
+  const onlyPath = options.path;
+
+  return async (ctx, next) => {
+    if (onlyPath !== undefined && ctx.path !== onlyPath) {
+      await next();
+      return;
+    }
+    const { req, method } = ctx;
+    let body: Uint8Array | undefined;
+    if (streamConsumed(req) || ctx.request.body !== undefined) {
+      body = keptBytes(ctx.request.rawBody);
+      if (body === undefined) {
+        // Only refuse when the bytes are really gone; a parser that skipped this request left them.
+        if (streamConsumed(req)) return write(ctx, alreadyParsed());
+      }
+    }
+    if (body === undefined) {
+      if (declaredLength(req.headers) > limit) {
+        req.resume();
+        return write(ctx, oversizedResponse(method, req.headers, limit), true);
+      }
+      body = await readStream(req, limit);
+      if (body === undefined) return write(ctx, oversizedResponse(method, req.headers, limit), true);
+    }
+    let response: RawResponse;
+    try {
+      response = await endpoint.handle({ method, headers: req.headers, body });
+    } catch {
+      response = rejectionResponse('INVALID_MESSAGE');
+    }
+    write(ctx, response);
+  };
+}
+
+function write(ctx: KoaLikeContext, response: RawResponse, close = false): void {
+  ctx.status = response.status;
+  // The content type goes first: Koa would otherwise label a string body text/plain.
+  ctx.set(close ? { ...response.headers, connection: 'close' } : response.headers);
+  ctx.body = response.body;
+}
