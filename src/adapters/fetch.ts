@@ -4,22 +4,37 @@
  * @module
  */
 import { toEndpoint, type Endpoint, type EndpointSource } from '../core/endpoint.js';
-import { REJECTIONS } from '../core/errors.js';
+import { RejectionError, type RejectionCode } from '../core/errors.js';
 
 export type FetchHandler = (request: Request) => Promise<Response>;
 
+/**
+ * Wraps an endpoint (or an extension) as a Fetch API handler. The body is read as bytes, never as
+ * text, so the signature is checked over exactly what was sent; reading stops at the body limit.
+ */
 export function toFetchHandler(source: EndpointSource): FetchHandler {
   const endpoint: Endpoint = toEndpoint(source);
   return async (request) => {
     const declared = Number(request.headers.get('content-length'));
-    const body = declared > endpoint.bodyLimit ? undefined : await readLimited(request, endpoint.bodyLimit);
-    if (body === undefined) {
-      const { status, message } = REJECTIONS.PAYLOAD_TOO_LARGE;
-      return Response.json({ error: { code: 'PAYLOAD_TOO_LARGE', message } }, { status });
+    let body: Uint8Array | undefined;
+    try {
+      body = declared > endpoint.bodyLimit ? undefined : await readLimited(request, endpoint.bodyLimit);
+    } catch {
+      // The body stream broke (client gone, bad framing): answer like any refusal, never a 500.
+      return rejection('MALFORMED_HTTP');
     }
+    if (body === undefined) return rejection('PAYLOAD_TOO_LARGE');
     const answer = await endpoint.handle({ method: request.method, headers: request.headers, body });
     return new Response(answer.body, { status: answer.status, headers: answer.headers });
   };
+}
+
+function rejection(code: RejectionCode): Response {
+  const error = new RejectionError(code);
+  return new Response(JSON.stringify(error.toJSON()), {
+    status: error.status,
+    headers: { 'content-type': 'application/json;charset=UTF-8' },
+  });
 }
 
 /** Reads the body as bytes, stopping as soon as it passes the limit. */

@@ -10,7 +10,8 @@ import {
   type ServerResponse,
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { REJECTIONS, type RejectionCode } from '../core/errors.js';
+import type { Duplex } from 'node:stream';
+import { RejectionError, type RejectionCode } from '../core/errors.js';
 import { toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
 
 export type { EndpointSource } from '../core/endpoint.js';
@@ -20,7 +21,9 @@ export function createListener(source: EndpointSource): RequestListener {
   const endpoint = toEndpoint(source);
   const limit = endpoint.bodyLimit;
   return (req, res) => {
-    // Refuse a declared oversize body before reading a byte of it.
+    // Refuse a declared oversize body before reading a byte of it. (A Content-Length that lies low is
+    // cut by Node's parser at the declared length; one that lies high never completes and is ended by
+    // the server's request timeout. Chunked bodies are counted as they arrive.)
     const declared = Number(req.headers['content-length']);
     if (declared > limit) {
       writeRejection(res, 'PAYLOAD_TOO_LARGE', true);
@@ -35,9 +38,11 @@ export function createListener(source: EndpointSource): RequestListener {
         }
         endpoint.handle({ method: req.method ?? 'GET', headers: req.headers, body }).then(
           (answer) => write(res, answer),
+          // `handle` never rejects by contract; answer a 4xx rather than trust that blindly.
           () => writeRejection(res, 'INVALID_MESSAGE', false),
         );
       },
+      // The client went away mid-body: nobody is left to answer.
       () => res.destroy(),
     );
   };
@@ -49,6 +54,7 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
+    let ended = false;
     req.on('data', (chunk: Buffer) => {
       if (over) return;
       size += chunk.length;
@@ -61,9 +67,13 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
       chunks.push(chunk);
     });
     req.on('end', () => {
+      ended = true;
       if (!over) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     });
     req.on('error', reject);
+    req.on('close', () => {
+      if (!ended && !over) reject(new Error('The request was aborted before its body ended'));
+    });
   });
 }
 
@@ -73,14 +83,15 @@ function write(res: ServerResponse, answer: RawResponse): void {
 }
 
 function writeRejection(res: ServerResponse, code: RejectionCode, close: boolean): void {
-  const body = JSON.stringify({ error: { code, message: REJECTIONS[code].message } });
+  const rejection = new RejectionError(code);
+  const body = JSON.stringify(rejection.toJSON());
   const headers: Record<string, string | number> = {
     'content-type': 'application/json;charset=UTF-8',
     'content-length': Buffer.byteLength(body),
   };
   // Closing stops a client that keeps streaming an oversized body.
   if (close) headers.connection = 'close';
-  res.writeHead(REJECTIONS[code].status, headers);
+  res.writeHead(rejection.status, headers);
   res.end(body);
 }
 
@@ -89,8 +100,13 @@ export interface ServeOptions {
   port?: number;
   /** Default `127.0.0.1`; use `0.0.0.0` behind a TLS-terminating proxy. */
   host?: string;
-  /** How long in-flight requests get to finish on shutdown. Default 10 s. */
+  /** How long in-flight requests get to finish on shutdown before their connections are cut. Default 10 s. */
   shutdownTimeoutMs?: number;
+  /**
+   * Longest a client may take to send a whole request. Default 15 s: CEK sends a few KiB at once and
+   * gives up after 8 s anyway, so a slower upload is a stuck or hostile client.
+   */
+  requestTimeoutMs?: number;
   /** Close on SIGINT/SIGTERM. Default true. */
   handleSignals?: boolean;
 }
@@ -99,7 +115,11 @@ export interface RunningServer {
   readonly server: Server;
   readonly port: number;
   readonly url: string;
-  /** Stops accepting, lets in-flight requests finish (up to the timeout), then closes. */
+  /**
+   * Stops accepting connections, lets in-flight requests finish (their responses carry
+   * `Connection: close`), closes idle keep-alive connections, and resolves once every connection is
+   * gone or `shutdownTimeoutMs` passed. Calling it again returns the same promise.
+   */
   close(): Promise<void>;
 }
 
@@ -110,7 +130,21 @@ export interface RunningServer {
 export async function serve(source: EndpointSource, options: ServeOptions = {}): Promise<RunningServer> {
   const endpoint = toEndpoint(source);
   await endpoint.ready();
-  const server = createServer({ keepAliveTimeout: 65_000 }, createListener(endpoint));
+  const listener = createListener(endpoint);
+  const inFlight = new Set<ServerResponse>();
+  let closing: Promise<void> | undefined;
+  const requestTimeout = options.requestTimeoutMs ?? 15_000;
+  const server = createServer(
+    { keepAliveTimeout: 65_000, requestTimeout, headersTimeout: Math.min(requestTimeout, 10_000) },
+    (req, res) => {
+      // Once shutdown began, every answer closes its connection so keep-alive clients let go.
+      if (closing) res.setHeader('connection', 'close');
+      inFlight.add(res);
+      res.once('close', () => inFlight.delete(res));
+      listener(req, res);
+    },
+  );
+  server.on('clientError', answerClientError);
   const port = options.port ?? Number(process.env.PORT ?? 3000);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -121,11 +155,11 @@ export async function serve(source: EndpointSource, options: ServeOptions = {}):
     });
   });
   const address = server.address() as AddressInfo;
-  let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
       const timer = setTimeout(() => server.closeAllConnections(), options.shutdownTimeoutMs ?? 10_000);
       timer.unref();
+      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
       server.close(() => {
         clearTimeout(timer);
         endpoint.close();
@@ -144,4 +178,24 @@ export async function serve(source: EndpointSource, options: ServeOptions = {}):
   }
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return { server, port: address.port, url: `http://${shownHost}:${address.port}/`, close };
+}
+
+/**
+ * Node answers unparseable requests (a CR or LF smuggled into a header, a bad request line, broken
+ * chunked framing) with a bare 400 and no body; cekit answers them like every other refusal.
+ */
+function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
+  if (!socket.writable || error.code === 'ECONNRESET') {
+    socket.destroy();
+    return;
+  }
+  const rejection = new RejectionError(
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'MALFORMED_HTTP',
+  );
+  const body = JSON.stringify(rejection.toJSON());
+  socket.end(
+    `HTTP/1.1 ${rejection.status} ${rejection.status === 408 ? 'Request Timeout' : 'Bad Request'}\r\n` +
+      'content-type: application/json;charset=UTF-8\r\n' +
+      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+  );
 }

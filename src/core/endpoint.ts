@@ -172,7 +172,10 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
         });
         return fallback(message, context, { type: 'timeout', budgetMs });
       }
-      return JSON.stringify(answer);
+      // `undefined` (a handler that forgot to return) would serialise to nothing; CEK needs a body.
+      const text = answer === undefined ? undefined : JSON.stringify(answer);
+      if (text === undefined) throw new Error('The dispatcher returned no answer');
+      return text;
     } catch (error) {
       logger.error('cekit: handler failed; sent the fallback', {
         kind,

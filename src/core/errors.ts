@@ -5,6 +5,14 @@
  */
 export const REJECTIONS = {
   METHOD_NOT_ALLOWED: { status: 405, message: 'CEK sends requests with POST only.' },
+  MALFORMED_HTTP: {
+    status: 400,
+    message: 'The HTTP request could not be parsed (bad request line, header or framing).',
+  },
+  REQUEST_TIMEOUT: {
+    status: 408,
+    message: 'The request was not received completely within the request timeout.',
+  },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The request body must be application/json.' },
   PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is larger than the configured limit.' },
   EMPTY_BODY: { status: 400, message: 'The request body is empty.' },

@@ -1,6 +1,8 @@
 import { RejectionError } from './errors.js';
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
+// `ignoreBOM: true` keeps a byte order mark in the text, where JSON.parse refuses it: CEK never sends
+// one (RFC 8259 §8.1 forbids adding it), so a BOM means the body did not come from CEK's serialiser.
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Deepest nesting a CEK message can reasonably need; real messages stay under 10. */
 export const MAX_JSON_DEPTH = 64;

@@ -68,11 +68,12 @@ export function publicKeyVerifier(options: PublicKeyVerifierOptions = {}): Reque
     scheme: 'SignatureCEK',
     verify(body, headers) {
       const signature = decodeSignature(headers);
-      if (verifyWithAny(store.keys, body, signature)) {
+      const keys = store.keys;
+      if (verifyWithAny(keys, body, signature)) {
         store.refreshIfDue();
         return undefined;
       }
-      return retryAfterRefetch(store, body, signature);
+      return retryAfterRefetch(store, keys, body, signature);
     },
     async ready() {
       if (store.keys.length === 0) await store.fetch();
@@ -80,11 +81,23 @@ export function publicKeyVerifier(options: PublicKeyVerifierOptions = {}): Reque
   };
 }
 
-async function retryAfterRefetch(store: KeyStore, body: Uint8Array, signature: Buffer): Promise<void> {
+/**
+ * The slow path after a signature matched no trusted key: maybe CEK rotated its key. Refetch (rate
+ * limited, single-flight) and retry once if the key set changed since the first attempt, including a
+ * change made by another request's refetch in the meantime (the key list is replaced, never mutated,
+ * so identity tells).
+ */
+async function retryAfterRefetch(
+  store: KeyStore,
+  triedKeys: readonly KeyObject[],
+  body: Uint8Array,
+  signature: Buffer,
+): Promise<void> {
   const refetch = store.refetchAfterFailure();
-  const changed = refetch === false ? false : await refetch;
-  if (store.keys.length === 0) throw new RejectionError('KEY_UNAVAILABLE');
-  if (changed && verifyWithAny(store.keys, body, signature)) return;
+  if (refetch !== false) await refetch;
+  const keys = store.keys;
+  if (keys.length === 0) throw new RejectionError('KEY_UNAVAILABLE');
+  if (keys !== triedKeys && verifyWithAny(keys, body, signature)) return;
   throw new RejectionError('SIGNATURE_INVALID');
 }
 
