@@ -74,3 +74,14 @@ export {
   type Resolution,
   type NearMiss,
 } from './resolve.js';
+
+// The audit behind `cekit check`.
+export {
+  auditExtension,
+  parseCaptured,
+  loadCaptured,
+  type AuditOptions,
+  type AuditReport,
+  type CheckResult,
+  type CapturedRequest,
+} from './audit/index.js';

@@ -24,7 +24,6 @@ export const octetString = (value: Uint8Array): Buffer => tlv(0x04, value);
 export const nullValue = (): Buffer => Buffer.from([0x05, 0x00]);
 export const boolean = (value: boolean): Buffer => Buffer.from([0x01, 0x01, value ? 0xff : 0x00]);
 export const utf8String = (text: string): Buffer => tlv(0x0c, Buffer.from(text, 'utf8'));
-export const ia5String = (text: string): Buffer => tlv(0x16, Buffer.from(text, 'ascii'));
 
 /** Context-specific constructed tag `[n] EXPLICIT`. */
 export const explicit = (n: number, inner: Uint8Array): Buffer => tlv(0xa0 | n, inner);

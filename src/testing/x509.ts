@@ -4,7 +4,6 @@ import {
   bitString,
   boolean,
   explicit,
-  ia5String,
   implicitPrimitive,
   nullValue,
   objectIdentifier,
@@ -26,7 +25,7 @@ export interface CertificateFields {
   subject: string;
   /** Issuer common name; equal to `subject` for a self-signed certificate. */
   issuer: string;
-  /** The certified public key (RSA). */
+  /** The certified key (RSA; a private key is accepted and its public half certified). */
   publicKey: KeyObject;
   /** The issuer's private key, which signs the certificate (sha256WithRSAEncryption). */
   signingKey: KeyObject;
@@ -67,7 +66,6 @@ const KEY_USAGE_BITS: Record<KeyUsage, number> = {
  * SAN, a leaf that signs others), so verification code can be exercised against real DER.
  */
 export function createCertificate(fields: CertificateFields): string {
-  const issuerPublicKey = createPublicKey(fields.signingKey);
   const algorithm = sequence(objectIdentifier(OID.sha256WithRSA), nullValue());
   const tbs = sequence(
     explicit(0, smallInteger(2)), // version v3
@@ -77,7 +75,7 @@ export function createCertificate(fields: CertificateFields): string {
     sequence(time(fields.notBefore), time(fields.notAfter)),
     name(fields.subject),
     spki(fields.publicKey),
-    explicit(3, sequence(...extensions(fields, issuerPublicKey))),
+    explicit(3, sequence(...extensions(fields, fields.signingKey))),
   );
   const signature = signBytes('sha256', tbs, fields.signingKey);
   const der = sequence(tbs, algorithm, bitString(signature));
@@ -86,25 +84,28 @@ export function createCertificate(fields: CertificateFields): string {
 
 /** DER bytes to a `CERTIFICATE` PEM block with 64-character lines (RFC 7468 §2). */
 export function toPem(der: Uint8Array): string {
-  const lines = Buffer.from(der).toString('base64').match(/.{1,64}/g) ?? [];
+  const lines =
+    Buffer.from(der)
+      .toString('base64')
+      .match(/.{1,64}/g) ?? [];
   return `-----BEGIN CERTIFICATE-----\n${lines.join('\n')}\n-----END CERTIFICATE-----\n`;
 }
 
-function extensions(fields: CertificateFields, issuerPublicKey: KeyObject): Buffer[] {
+function extensions(fields: CertificateFields, issuerKey: KeyObject): Buffer[] {
   const list = [
     extension(OID.basicConstraints, true, sequence(...(fields.isCA ? [boolean(true)] : []))),
     extension(OID.subjectKeyIdentifier, false, octetString(keyIdentifier(fields.publicKey))),
     extension(
       OID.authorityKeyIdentifier,
       false,
-      sequence(implicitPrimitive(0, keyIdentifier(issuerPublicKey))),
+      sequence(implicitPrimitive(0, keyIdentifier(issuerKey))),
     ),
   ];
   if (fields.keyUsage && fields.keyUsage.length > 0) {
     list.push(extension(OID.keyUsage, true, keyUsageBits(fields.keyUsage)));
   }
   const altNames = [
-    ...(fields.dnsNames ?? []).map((dns) => implicitPrimitive(2, Buffer.from(ia5String(dns).subarray(2)))),
+    ...(fields.dnsNames ?? []).map((dns) => implicitPrimitive(2, Buffer.from(dns, 'ascii'))),
     ...(fields.ipAddresses ?? []).map((ip) => implicitPrimitive(7, ipBytes(ip))),
   ];
   if (altNames.length > 0) list.push(extension(OID.subjectAltName, false, sequence(...altNames)));
@@ -121,12 +122,14 @@ function name(commonName: string): Buffer {
 
 function spki(key: KeyObject): Buffer {
   if (key.asymmetricKeyType !== 'rsa') throw new TypeError('createCertificate: only RSA keys are supported');
-  return key.export({ type: 'spki', format: 'der' });
+  // A private key is accepted too (its public half is certified).
+  const publicKey = key.type === 'private' ? createPublicKey(key) : key;
+  return publicKey.export({ type: 'spki', format: 'der' });
 }
 
 // RFC 5280 §4.2.1.2 allows any unique identifier; a SHA-1 of the SubjectPublicKeyInfo is simplest.
 function keyIdentifier(key: KeyObject): Buffer {
-  return createHash('sha1').update(spki(createPublicKey(key))).digest();
+  return createHash('sha1').update(spki(key)).digest();
 }
 
 // DER BIT STRING: bit 0 is the most significant bit; trailing zero bits are dropped (X.690 §11.2.2).

@@ -1,0 +1,300 @@
+import { randomUUID } from 'node:crypto';
+import { generateTestKeyPair } from '../keys.js';
+import {
+  buildEventRequest,
+  buildIntentRequest,
+  buildLaunchRequest,
+  buildSessionEndedRequest,
+  DEFAULT_EXTENSION_ID,
+} from '../custom-requests.js';
+import { buildDiscoverAppliancesRequest, type HomeMessage } from '../home-requests.js';
+import { HomeReply } from '../home-reply.js';
+import { formatProblem } from '../problems.js';
+import { describeRequest, Reply } from '../reply.js';
+import { cekHeaders, toTransport, type Exchange, type Target } from '../transport.js';
+import type { CustomRequest } from '../../custom/protocol/index.js';
+import type { Signer } from '../conversation.js';
+import type { CapturedRequest } from './captured.js';
+import {
+  connectionClosedIsRefusal,
+  describeExchange,
+  refusal,
+  type Check,
+  type CheckResult,
+} from './checks.js';
+
+export interface AuditOptions {
+  /** The extension: a URL, or an extension/endpoint object (in-process). */
+  target: Target;
+  /** Trusted mode: a private key the extension was told to trust (e.g. by `cekit dev`). */
+  keys?: Signer;
+  /** Trusted mode: requests captured from real CEK traffic, replayed byte for byte. */
+  replay?: readonly CapturedRequest[];
+  /** The Extension ID the valid requests carry. Default: taken from the first captured request, else `com.example.extension`. */
+  extensionId?: string;
+  /** Which kind of valid requests trusted mode sends. Default `custom`. */
+  kind?: 'custom' | 'home';
+  /** A refusal slower than this fails. Default 2000 ms. */
+  refusalMs?: number;
+  /** Called after each check, for progress output. */
+  onProgress?: (result: CheckResult, done: number, total: number) => void;
+}
+
+export interface AuditReport {
+  target: string;
+  mode: 'black-box' | 'trusted';
+  /** True only when every check passed. */
+  passed: boolean;
+  checks: CheckResult[];
+}
+
+/** 1 MiB: far past any real CEK message (a few KiB) and past common body limits. */
+const OVERSIZED_BYTES = 1024 * 1024;
+
+/**
+ * Audits an extension like a certification pass (the engine of `cekit check`). Black-box checks send
+ * hostile or broken requests that a correct extension refuses with a 4xx JSON answer (spec
+ * http-and-validation.md §3.2: verify the signature over the raw body, check the applicationId).
+ * With `keys` or `replay` it adds valid requests, which must get schema-valid 200 JSON replies under
+ * CEK's 8 s deadline, and signed-but-wrong requests (application id, tampering).
+ */
+export async function auditExtension(options: AuditOptions): Promise<AuditReport> {
+  const transport = toTransport(options.target);
+  const checks = planChecks(options);
+  const results: CheckResult[] = [];
+  for (const check of checks) {
+    const result = await runCheck(transport.send.bind(transport), check);
+    results.push(result);
+    options.onProgress?.(result, results.length, checks.length);
+  }
+  return {
+    target: transport.description,
+    mode: options.keys || options.replay?.length ? 'trusted' : 'black-box',
+    passed: results.every((r) => r.passed),
+    checks: results,
+  };
+}
+
+async function runCheck(
+  send: (r: Check['request']) => Promise<Exchange>,
+  check: Check,
+): Promise<CheckResult> {
+  const base = { id: check.id, title: check.title, mode: check.mode };
+  let exchange: Exchange;
+  try {
+    exchange = await send(check.request);
+  } catch (error) {
+    const judged = check.onError?.(error);
+    if (judged) return { ...base, ...judged };
+    const message =
+      error instanceof Error
+        ? error.cause instanceof Error
+          ? error.cause.message
+          : error.message
+        : String(error);
+    return { ...base, passed: false, reason: `no answer: ${message}` };
+  }
+  return { ...base, ...check.judge(exchange), status: exchange.status, ms: Math.round(exchange.ms) };
+}
+
+function planChecks(options: AuditOptions): Check[] {
+  const quick = refusal(options.refusalMs ?? 2000);
+  const extensionId = options.extensionId ?? extensionIdOf(options.replay?.[0]) ?? DEFAULT_EXTENSION_ID;
+  const trusted = options.keys;
+  // With a trusted key, broken-input checks carry a valid signature, so the fault under test is the
+  // only fault; without one they are unsigned and test that nothing is parsed before verification.
+  const sign = (body: string) => trusted?.sign(body);
+  const launch = JSON.stringify(buildLaunchRequest({ extensionId }));
+  const stranger = generateTestKeyPair();
+  const hostile = (
+    id: string,
+    title: string,
+    request: Check['request'],
+    extra: Partial<Check> = {},
+  ): Check => ({
+    id,
+    title,
+    mode: 'black-box',
+    request,
+    judge: quick,
+    ...extra,
+  });
+
+  const checks: Check[] = [
+    hostile('unsigned', 'Request without SignatureCEK is refused', {
+      headers: cekHeaders(undefined),
+      body: launch,
+    }),
+    hostile('forged-signature', 'Request signed with an unknown key is refused', {
+      headers: cekHeaders(stranger.sign(launch)),
+      body: launch,
+    }),
+    hostile('tampered-body', 'Body changed after signing is refused', {
+      headers: cekHeaders((trusted ?? stranger).sign(launch)),
+      body: launch.replace('LaunchRequest', 'IntentRequest'),
+    }),
+    hostile('garbage-signature', 'A SignatureCEK that is not base64 is refused', {
+      headers: cekHeaders('not a signature!'),
+      body: launch,
+    }),
+    hostile('wrong-content-type', 'A body sent as text/plain is refused', {
+      headers: { ...cekHeaders(sign(launch)), 'content-type': 'text/plain' },
+      body: launch,
+    }),
+    hostile('malformed-json', 'A body that is not JSON is refused', {
+      headers: cekHeaders(sign('{"version": "1.0", "request": ')),
+      body: '{"version": "1.0", "request": ',
+    }),
+    hostile('empty-body', 'An empty body is refused', { headers: cekHeaders(sign('')), body: '' }),
+    hostile(
+      'oversized-body',
+      `A ${OVERSIZED_BYTES / 1024} KiB body is refused`,
+      { headers: cekHeaders(undefined), body: oversized(launch) },
+      { onError: connectionClosedIsRefusal },
+    ),
+    hostile('wrong-method', 'GET is refused', {
+      method: 'GET',
+      headers: { accept: 'application/json' },
+      body: '',
+    }),
+  ];
+
+  if (trusted) checks.push(...trustedChecks(trusted, extensionId, options.kind ?? 'custom', quick));
+  for (const [index, captured] of (options.replay ?? []).entries())
+    checks.push(...replayChecks(captured, index, quick));
+  return checks;
+}
+
+function trustedChecks(
+  keys: Signer,
+  extensionId: string,
+  kind: 'custom' | 'home',
+  quick: ReturnType<typeof refusal>,
+): Check[] {
+  const signed = (message: unknown) => {
+    const body = JSON.stringify(message);
+    return { headers: cekHeaders(keys.sign(body)), body };
+  };
+  const notCek = { hello: 'world', id: randomUUID() };
+  const checks: Check[] = [
+    {
+      id: 'not-a-cek-message',
+      title: 'Signed JSON that is not a CEK message is refused',
+      mode: 'trusted',
+      request: signed(notCek),
+      judge: quick,
+    },
+  ];
+  if (kind === 'home') {
+    const discover = buildDiscoverAppliancesRequest();
+    checks.push(
+      validHome(
+        'discover-appliances',
+        'DiscoverAppliancesRequest gets a valid reply',
+        discover,
+        signed(discover),
+      ),
+    );
+    return checks;
+  }
+  const wrongApp = buildLaunchRequest({ extensionId: `${extensionId}.not-yours` });
+  checks.push({
+    id: 'wrong-application-id',
+    title: 'Signed request for another Extension ID is refused',
+    mode: 'trusted',
+    request: signed(wrongApp),
+    judge: quick,
+  });
+  const valid: [string, CustomRequest][] = [
+    ['launch', buildLaunchRequest({ extensionId })],
+    ['intent', buildIntentRequest('Clova.GuideIntent', {}, { extensionId, session: { new: false } })],
+    ['session-ended', buildSessionEndedRequest({ extensionId, session: { new: false } })],
+    ['event', buildEventRequest('ClovaSkill.SkillEnabled', null, { extensionId, session: null })],
+  ];
+  for (const [id, message] of valid)
+    checks.push(
+      validCustom(`valid-${id}`, `${describeRequest(message)} gets a valid reply`, message, signed(message)),
+    );
+  return checks;
+}
+
+function replayChecks(captured: CapturedRequest, index: number, quick: ReturnType<typeof refusal>): Check[] {
+  let message: CustomRequest | HomeMessage;
+  try {
+    message = JSON.parse(captured.body) as CustomRequest | HomeMessage;
+  } catch {
+    throw new TypeError(`Captured request #${index + 1} is not JSON`);
+  }
+  const request = { headers: cekHeaders(captured.signature), body: captured.body };
+  const n = index + 1;
+  const tampered: Check = {
+    id: `replay-${n}-tampered`,
+    title: `Captured request #${n} with one byte changed is refused`,
+    mode: 'trusted',
+    request: { ...request, body: changeOneByte(captured.body) },
+    judge: quick,
+  };
+  const valid =
+    'header' in message
+      ? validHome(`replay-${n}`, `Captured ${message.header.name} #${n} gets a valid reply`, message, request)
+      : validCustom(
+          `replay-${n}`,
+          `Captured ${describeRequest(message)} #${n} gets a valid reply`,
+          message,
+          request,
+        );
+  return [valid, tampered];
+}
+
+function validCustom(id: string, title: string, message: CustomRequest, request: Check['request']): Check {
+  return {
+    id,
+    title,
+    mode: 'trusted',
+    request,
+    judge: (exchange) => judgeProblems(new Reply(message, exchange).problems, exchange),
+  };
+}
+
+function validHome(id: string, title: string, message: HomeMessage, request: Check['request']): Check {
+  return {
+    id,
+    title,
+    mode: 'trusted',
+    request,
+    judge: (exchange) => judgeProblems(new HomeReply(message, exchange).problems, exchange),
+  };
+}
+
+function judgeProblems(problems: Reply['problems'], exchange: Exchange) {
+  return problems.length === 0
+    ? { passed: true, reason: `answered ${describeExchange(exchange)}, schema-valid` }
+    : {
+        passed: false,
+        reason: `answered ${describeExchange(exchange)}: ${problems.map(formatProblem).join('; ')}`,
+      };
+}
+
+function extensionIdOf(captured: CapturedRequest | undefined): string | undefined {
+  if (!captured) return undefined;
+  try {
+    const id = (JSON.parse(captured.body) as CustomRequest).context?.System?.application?.applicationId;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A valid-looking message padded past the limit, so only its size is wrong. */
+function oversized(body: string): string {
+  const message = JSON.parse(body) as Record<string, unknown>;
+  return JSON.stringify({ ...message, padding: 'x'.repeat(OVERSIZED_BYTES) });
+}
+
+/** Flips one character inside the body's first string value, keeping it JSON. */
+function changeOneByte(body: string): string {
+  const at = body.indexOf('"', body.indexOf(':') + 1) + 1;
+  if (at <= 0 || at >= body.length) return `${body} `;
+  const char = body[at] === 'a' ? 'b' : 'a';
+  return body.slice(0, at) + char + body.slice(at + 1);
+}
