@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import './cjs-interop.js';
+import express5 from 'express';
+import express4 from 'express4';
+import { silentLogger, type Logger } from 'cekit';
+import { keepRawBody, toExpressHandler } from 'cekit/express';
+import {
+  countingDispatcher,
+  expectBodyAlreadyParsed,
+  runConformance,
+  signedLaunch,
+  testEndpoint,
+  type AdapterHarness,
+} from './conformance.js';
+import { listenOnLoopback } from './loopback.js';
+
+type ExpressFactory = typeof express5;
+
+/** Express 4 and 5 behind one harness; `express4` is the npm alias of express@4. */
+function expressHarness(name: string, express: ExpressFactory): AdapterHarness {
+  return {
+    name,
+    streams: true,
+    serve: (endpoint) => {
+      const app = express();
+      app.all('/clova', toExpressHandler(endpoint, { logger: silentLogger }));
+      return listenOnLoopback(app);
+    },
+    preParsed: [
+      {
+        name: 'express.json() mounted globally without a hook is refused with BODY_ALREADY_PARSED',
+        expect: 'refused',
+        serve: (endpoint) => {
+          const app = express();
+          app.use(express.json());
+          app.all('/clova', toExpressHandler(endpoint, { logger: silentLogger }));
+          return listenOnLoopback(app);
+        },
+      },
+      {
+        name: 'express.json({ verify: keepRawBody }) keeps the exact bytes',
+        expect: 'core',
+        serve: (endpoint) => {
+          const app = express();
+          app.use(express.json({ verify: keepRawBody }));
+          app.all('/clova', toExpressHandler(endpoint, { logger: silentLogger }));
+          return listenOnLoopback(app);
+        },
+      },
+      {
+        name: 'express.text() for every type (consumes the stream) is refused',
+        expect: 'refused',
+        serve: (endpoint) => {
+          const app = express();
+          app.use(express.text({ type: '*/*' }));
+          app.all('/clova', toExpressHandler(endpoint, { logger: silentLogger }));
+          return listenOnLoopback(app);
+        },
+      },
+      {
+        name: 'req.rawBody kept by the platform (Firebase / Google Cloud Functions) is used',
+        expect: 'core',
+        serve: (endpoint) => {
+          const app = express();
+          // What the Functions Framework does: parse, and keep the bytes in req.rawBody.
+          app.use(
+            express.raw({
+              type: '*/*',
+              verify: (req, _res, buffer) => Object.assign(req, { rawBody: buffer }),
+            }),
+          );
+          app.use((req, _res, next) => {
+            req.body = JSON.parse(req.body.toString());
+            next();
+          });
+          app.all('/clova', toExpressHandler(endpoint, { logger: silentLogger }));
+          return listenOnLoopback(app);
+        },
+      },
+    ],
+  };
+}
+
+runConformance(expressHarness('Express 5', express5));
+runConformance(expressHarness('Express 4', express4));
+
+describe('Express: a body parser mounted before cekit', () => {
+  it('logs the fix once, naming keepRawBody, and never calls the dispatcher', async () => {
+    const errors: string[] = [];
+    const logger: Logger = { ...silentLogger, error: (message) => errors.push(message) };
+    const dispatcher = countingDispatcher();
+    const app = express5();
+    app.use(express5.json());
+    app.post('/clova', toExpressHandler(testEndpoint(dispatcher), { logger }));
+    const served = await listenOnLoopback(app);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const answer = await served.send(signedLaunch());
+        expectBodyAlreadyParsed(answer);
+        expect(JSON.parse(answer.body).error.message).toMatch(/Mount cekit before any body parser/);
+      }
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/express\.json\(\{ verify: keepRawBody \}\)/);
+      expect(dispatcher.calls).toBe(0);
+    } finally {
+      await served.close();
+    }
+  });
+
+  it('a parser that skipped the request (another content type) leaves the stream to cekit', async () => {
+    const dispatcher = countingDispatcher();
+    const app = express4();
+    app.use(express4.urlencoded({ extended: false }));
+    app.post('/clova', toExpressHandler(testEndpoint(dispatcher), { logger: silentLogger }));
+    const served = await listenOnLoopback(app);
+    try {
+      const answer = await served.send(signedLaunch());
+      expect(answer.status).toBe(200);
+      expect(dispatcher.calls).toBe(1);
+    } finally {
+      await served.close();
+    }
+  });
+});
