@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Endpoint } from 'cekit';
+import { cekitFastify } from 'cekit/fastify';
+import {
+  countingDispatcher,
+  runConformance,
+  sendHttp,
+  signedLaunch,
+  testEndpoint,
+  type Served,
+} from './conformance.js';
+
+async function listen(app: FastifyInstance, path = '/clova'): Promise<Served> {
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  return { send: (request) => sendHttp(`${address}${path}`, request), close: () => app.close() };
+}
+
+async function plainApp(endpoint: Endpoint): Promise<Served> {
+  const app = Fastify();
+  await app.register(cekitFastify, { extension: endpoint, path: '/clova' });
+  return listen(app);
+}
+
+runConformance({
+  name: 'Fastify',
+  streams: true,
+  serve: plainApp,
+  preParsed: [
+    {
+      name: 'a JSON parser the application registered (re-serialising bodies) never touches the CEK route',
+      expect: 'core',
+      serve: async (endpoint) => {
+        const app = Fastify();
+        app.removeContentTypeParser('application/json');
+        app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+          done(null, JSON.parse(body as string));
+        });
+        await app.register(cekitFastify, { extension: endpoint, path: '/clova' });
+        return listen(app);
+      },
+    },
+    {
+      name: 'a prefix and sibling routes with their own JSON parsing',
+      expect: 'core',
+      serve: async (endpoint) => {
+        const app = Fastify();
+        app.post('/other', async (request) => ({ echoed: request.body }));
+        await app.register(cekitFastify, { extension: endpoint, path: '/clova', prefix: '/cek' });
+        const address = await app.listen({ port: 0, host: '127.0.0.1' });
+        // The application's own JSON routes are untouched by the plugin.
+        const other = await sendHttp(`${address}/other`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: Buffer.from('{"a":1}'),
+        });
+        expect(JSON.parse(other.body)).toEqual({ echoed: { a: 1 } });
+        const served: Served = {
+          send: (request) => sendHttp(`${address}/cek/clova`, request),
+          close: () => app.close(),
+        };
+        return served;
+      },
+    },
+  ],
+});
+
+describe('Fastify plugin', () => {
+  it('is encapsulated: the application keeps its JSON parser and error handler', async () => {
+    const dispatcher = countingDispatcher();
+    const app = Fastify();
+    await app.register(cekitFastify, { extension: testEndpoint(dispatcher), path: '/clova' });
+    app.post('/json', async (request) => ({ got: request.body }));
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const json = await sendHttp(`${address}/json`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from('{"a":[1,2]}'),
+      });
+      expect(JSON.parse(json.body)).toEqual({ got: { a: [1, 2] } });
+      const broken = await sendHttp(`${address}/json`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from('{'),
+      });
+      expect(JSON.parse(broken.body).code).toBe('FST_ERR_CTP_INVALID_JSON_BODY');
+      const cek = await sendHttp(`${address}/clova`, signedLaunch());
+      expect(cek.status).toBe(200);
+      expect(dispatcher.calls).toBe(1);
+    } finally {
+      await app.close();
+    }
+  });
+});
