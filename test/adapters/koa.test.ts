@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import Koa, { type Middleware } from 'koa';
+import { silentLogger, type Endpoint, type Logger } from 'cekit';
+import { toKoaMiddleware } from 'cekit/koa';
+import {
+  countingDispatcher,
+  expectBodyAlreadyParsed,
+  runConformance,
+  signedLaunch,
+  testEndpoint,
+  type Served,
+} from './conformance.js';
+import { listenOnLoopback } from './loopback.js';
+
+/**
+ * A body parser in the style of koa-bodyparser / @koa/bodyparser (not installed): reads the whole
+ * stream, parses JSON into ctx.request.body and, when `keepRaw`, keeps the text in rawBody as they do.
+ */
+function jsonBodyParser(keepRaw: boolean): Middleware {
+  return async (ctx, next) => {
+    if (ctx.is('application/json')) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of ctx.req) chunks.push(chunk as Buffer);
+      const text = Buffer.concat(chunks).toString('utf8');
+      const request = ctx.request as typeof ctx.request & { body?: unknown; rawBody?: string };
+      request.body = JSON.parse(text);
+      if (keepRaw) request.rawBody = text;
+    }
+    await next();
+  };
+}
+
+function serveKoa(endpoint: Endpoint, ...before: Middleware[]): Promise<Served> {
+  const app = new Koa();
+  for (const middleware of before) app.use(middleware);
+  app.use(toKoaMiddleware(endpoint, { path: '/clova', logger: silentLogger }));
+  return listenOnLoopback(app.callback());
+}
+
+runConformance({
+  name: 'Koa',
+  streams: true,
+  serve: (endpoint) => serveKoa(endpoint),
+  preParsed: [
+    {
+      name: 'a parser that keeps ctx.request.rawBody (koa-bodyparser style) is fine',
+      expect: 'core',
+      serve: (endpoint) => serveKoa(endpoint, jsonBodyParser(true)),
+    },
+    {
+      name: 'a parser that keeps no raw text is refused with BODY_ALREADY_PARSED',
+      expect: 'refused',
+      serve: (endpoint) => serveKoa(endpoint, jsonBodyParser(false)),
+    },
+  ],
+});
+
+describe('Koa middleware', () => {
+  it('passes other paths on to the next middleware', async () => {
+    const app = new Koa();
+    app.use(toKoaMiddleware(testEndpoint(countingDispatcher()), { path: '/clova', logger: silentLogger }));
+    app.use((ctx) => {
+      ctx.body = { path: ctx.path };
+    });
+    const served = await listenOnLoopback(app.callback(), '/other');
+    try {
+      const answer = await served.send(signedLaunch());
+      expect(answer.status).toBe(200);
+      expect(JSON.parse(answer.body)).toEqual({ path: '/other' });
+    } finally {
+      await served.close();
+    }
+  });
+
+  it('logs the fix once when a parser consumed the body', async () => {
+    const errors: string[] = [];
+    const logger: Logger = { ...silentLogger, error: (message) => errors.push(message) };
+    const dispatcher = countingDispatcher();
+    const app = new Koa();
+    app.use(jsonBodyParser(false));
+    app.use(toKoaMiddleware(testEndpoint(dispatcher), { logger }));
+    const served = await listenOnLoopback(app.callback());
+    try {
+      expectBodyAlreadyParsed(await served.send(signedLaunch()));
+      expectBodyAlreadyParsed(await served.send(signedLaunch()));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/ctx\.request\.rawBody/);
+      expect(dispatcher.calls).toBe(0);
+    } finally {
+      await served.close();
+    }
+  });
+});
