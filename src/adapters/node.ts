@@ -135,7 +135,13 @@ export async function serve(source: EndpointSource, options: ServeOptions = {}):
   let closing: Promise<void> | undefined;
   const requestTimeout = options.requestTimeoutMs ?? 15_000;
   const server = createServer(
-    { keepAliveTimeout: 65_000, requestTimeout, headersTimeout: Math.min(requestTimeout, 10_000) },
+    {
+      keepAliveTimeout: 65_000,
+      requestTimeout,
+      headersTimeout: Math.min(requestTimeout, 10_000),
+      // Node only checks the timeouts above this often (default 30 s, longer than the timeout itself).
+      connectionsCheckingInterval: Math.min(1000, requestTimeout / 2),
+    },
     (req, res) => {
       // Once shutdown began, every answer closes its connection so keep-alive clients let go.
       if (closing) res.setHeader('connection', 'close');

@@ -1,0 +1,272 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  createEndpoint,
+  publicKeyVerifier,
+  RejectionError,
+  silentLogger,
+  type Logger,
+  type PublicKeyVerifierOptions,
+  type RequestVerifier,
+} from 'cekit';
+import { generateTestKeyPair, type TestKeyPair } from 'cekit/testing';
+import { startKeyServer, type KeyServer } from '../core/key-server.js';
+
+/** Key management against a loopback key server: first fetch, single flight, rotation, failures. */
+
+const BODY = Buffer.from('{"request":{"type":"LaunchRequest"}}');
+const first = generateTestKeyPair();
+const second = generateTestKeyPair();
+const third = generateTestKeyPair();
+
+/** Runs a verifier the way the endpoint does; returns 'ok' or the rejection code. */
+async function check(verifier: RequestVerifier, keys: TestKeyPair, body: Uint8Array = BODY) {
+  try {
+    await verifier.verify(body, { signaturecek: keys.sign(body) });
+    return 'ok';
+  } catch (error) {
+    if (error instanceof RejectionError) return error.code;
+    throw error;
+  }
+}
+
+interface Captured extends Logger {
+  warnings: { message: string; fields: Record<string, unknown> | undefined }[];
+}
+function captureLogger(): Captured {
+  const warnings: Captured['warnings'] = [];
+  return { ...silentLogger, warnings, warn: (message, fields) => warnings.push({ message, fields }) };
+}
+
+let keyServer: KeyServer;
+let clock: number;
+let logger: Captured;
+beforeEach(async () => {
+  keyServer = await startKeyServer(first.publicKeyPem);
+  clock = 1_000_000;
+  logger = captureLogger();
+});
+afterEach(() => keyServer.close());
+
+/** A KR-style verifier: no bundled key, everything comes from the (loopback) key URL. */
+function fetchingVerifier(extra: PublicKeyVerifierOptions = {}) {
+  return publicKeyVerifier({
+    region: 'kr',
+    keyUrl: keyServer.url,
+    minRefetchIntervalMs: 60_000,
+    fetchTimeoutMs: 500,
+    logger,
+    now: () => clock,
+    ...extra,
+  });
+}
+
+describe('first fetch (KR style, nothing bundled)', () => {
+  it('downloads the key once before serving, then verifies with it', async () => {
+    const verifier = fetchingVerifier();
+    await verifier.ready!();
+    expect(keyServer.downloads).toBe(1);
+    expect(await check(verifier, first)).toBe('ok');
+    expect(await check(verifier, second)).toBe('SIGNATURE_INVALID');
+    expect(keyServer.downloads).toBe(1);
+  });
+
+  it('makes one download for many requests that arrive before the key', async () => {
+    keyServer.mode = 'slow';
+    keyServer.slowMs = 150;
+    const verifier = fetchingVerifier();
+    const results = await Promise.all(Array.from({ length: 25 }, () => check(verifier, first)));
+    expect(results).toEqual(Array(25).fill('ok'));
+    expect(keyServer.downloads).toBe(1);
+  });
+
+  it('fails closed with KEY_UNAVAILABLE while no key could ever be fetched', async () => {
+    keyServer.mode = 'down';
+    const endpoint = createEndpoint({
+      dispatcher: { kinds: ['home'], dispatch: () => ({}) },
+      verify: { region: 'kr', keyUrl: keyServer.url, logger, now: () => clock },
+      logger: silentLogger,
+    });
+    await endpoint.ready();
+    const body = Buffer.from('{"header":{"name":"DiscoverAppliancesRequest"},"payload":{}}');
+    const res = await endpoint.handle({
+      method: 'POST',
+      headers: { 'content-type': 'application/json', signaturecek: first.sign(body) },
+      body,
+    });
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'KEY_UNAVAILABLE' } });
+    expect(logger.warnings[0]).toMatchObject({ fields: { reason: 'status', trusted: 0 } });
+  });
+});
+
+describe('rotation', () => {
+  it('picks up a new key without a restart, after at most one refetch, and keeps the old one', async () => {
+    const verifier = fetchingVerifier();
+    await verifier.ready!();
+    keyServer.pem = second.publicKeyPem;
+    clock += 60_000;
+    expect(await check(verifier, second)).toBe('ok');
+    expect(keyServer.downloads).toBe(2);
+    // Requests CEK signed just before the rotation still verify (overlap of the last two keys).
+    expect(await check(verifier, first)).toBe('ok');
+    expect(keyServer.downloads).toBe(2);
+  });
+
+  it('makes one download for many requests signed with the new key at once', async () => {
+    const verifier = fetchingVerifier();
+    await verifier.ready!();
+    keyServer.pem = second.publicKeyPem;
+    keyServer.mode = 'slow';
+    keyServer.slowMs = 100;
+    clock += 60_000;
+    const results = await Promise.all(Array.from({ length: 20 }, () => check(verifier, second)));
+    expect(results).toEqual(Array(20).fill('ok'));
+    expect(keyServer.downloads).toBe(2);
+  });
+
+  it('trusts the last two fetched keys, not every key ever seen', async () => {
+    const verifier = fetchingVerifier();
+    await verifier.ready!();
+    for (const next of [second, third]) {
+      keyServer.pem = next.publicKeyPem;
+      clock += 60_000;
+      expect(await check(verifier, next)).toBe('ok');
+    }
+    expect(await check(verifier, second)).toBe('ok');
+    expect(await check(verifier, first)).toBe('SIGNATURE_INVALID');
+  });
+
+  it('refreshes in the background once the refresh interval passed, without delaying the request', async () => {
+    const verifier = fetchingVerifier({ refreshIntervalMs: 3_600_000 });
+    await verifier.ready!();
+    clock += 3_600_000;
+    keyServer.pem = second.publicKeyPem;
+    // The request is answered synchronously (no promise): the download runs behind it.
+    expect(verifier.verify(BODY, { signaturecek: first.sign(BODY) })).toBeUndefined();
+    await verifier.ready!();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(keyServer.downloads).toBe(2);
+    expect(await check(verifier, second)).toBe('ok');
+  });
+});
+
+describe('a flood of forged requests', () => {
+  it('triggers at most one download per refetch interval', async () => {
+    const verifier = fetchingVerifier();
+    await verifier.ready!();
+    const forger = generateTestKeyPair();
+    const flood = () => Promise.all(Array.from({ length: 50 }, () => check(verifier, forger)));
+    clock += 60_000;
+    expect(new Set(await flood())).toEqual(new Set(['SIGNATURE_INVALID']));
+    expect(keyServer.downloads).toBe(2);
+    clock += 30_000;
+    await flood();
+    expect(keyServer.downloads).toBe(2);
+    clock += 30_000;
+    await flood();
+    expect(keyServer.downloads).toBe(3);
+  });
+});
+
+describe('a failing key server never costs the key that works', () => {
+  const failures = [
+    { mode: 'down', reason: 'status' },
+    { mode: 'slow', reason: 'timeout' },
+    { mode: 'garbage', reason: 'invalid-key' },
+    { mode: 'oversized', reason: 'too-large' },
+    { mode: 'redirect', reason: 'redirect' },
+  ] as const;
+
+  it.each(failures)('$mode → warns ($reason) and keeps verifying with the last good key', async (f) => {
+    const verifier = fetchingVerifier({ fetchTimeoutMs: 200, maxKeyBytes: 4096 });
+    await verifier.ready!();
+    keyServer.mode = f.mode;
+    keyServer.slowMs = 2000;
+    clock += 60_000;
+    // A request with an unknown key triggers the refetch, which fails...
+    expect(await check(verifier, second)).toBe('SIGNATURE_INVALID');
+    expect(keyServer.downloads).toBe(2);
+    expect(logger.warnings).toHaveLength(1);
+    expect(logger.warnings[0]!.message).toMatch(/could not fetch the CEK public key/);
+    expect(logger.warnings[0]!.fields).toMatchObject({ reason: f.reason, trusted: 1, url: keyServer.url });
+    // ...and the key that worked keeps working.
+    expect(await check(verifier, first)).toBe('ok');
+  });
+
+  it('refuses a key that is not RSA (an EC key) with a warning', async () => {
+    const verifier = fetchingVerifier();
+    await verifier.ready!();
+    keyServer.pem = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    clock += 60_000;
+    expect(await check(verifier, second)).toBe('SIGNATURE_INVALID');
+    expect(logger.warnings[0]!.fields).toMatchObject({ reason: 'invalid-key' });
+    expect(logger.warnings[0]!.fields!.error).toMatch(/RSA public key/);
+    expect(await check(verifier, first)).toBe('ok');
+  });
+
+  it('recovers when the key server comes back, one interval later', async () => {
+    keyServer.mode = 'down';
+    const verifier = fetchingVerifier();
+    await verifier.ready!();
+    expect(await check(verifier, first)).toBe('KEY_UNAVAILABLE');
+    keyServer.mode = 'ok';
+    expect(await check(verifier, first)).toBe('KEY_UNAVAILABLE');
+    clock += 60_000;
+    expect(await check(verifier, first)).toBe('ok');
+    expect(keyServer.downloads).toBe(2);
+  });
+});
+
+describe('several trusted keys at once', () => {
+  it('accepts any pinned key plus the fetched one and nothing else', async () => {
+    const verifier = fetchingVerifier({ keys: [second.publicKeyPem, third.publicKeyPem] });
+    await verifier.ready!();
+    for (const keys of [first, second, third]) expect(await check(verifier, keys)).toBe('ok');
+    expect(await check(verifier, generateTestKeyPair())).toBe('SIGNATURE_INVALID');
+  });
+
+  it('works fully offline with pinned keys only (keyUrl: false)', async () => {
+    const verifier = publicKeyVerifier({
+      keys: [first.publicKeyPem],
+      bundledKey: false,
+      keyUrl: false,
+      logger,
+    });
+    expect(await check(verifier, first)).toBe('ok');
+    expect(await check(verifier, second)).toBe('SIGNATURE_INVALID');
+    expect(keyServer.downloads).toBe(0);
+  });
+});
+
+describe('key URL safety', () => {
+  it('refuses a key URL outside the allowed hosts', () => {
+    expect(() =>
+      publicKeyVerifier({ keyUrl: 'https://evil.example/key.pem', allowedHosts: ['clova.ai'], logger }),
+    ).toThrow(/allowedHosts/);
+  });
+
+  it('refuses plain http anywhere but loopback', () => {
+    expect(() => publicKeyVerifier({ keyUrl: 'http://clova.ai/key.pem', logger })).toThrow(/https/);
+  });
+
+  it('refuses credentials in the key URL', () => {
+    expect(() => publicKeyVerifier({ keyUrl: 'https://user:pw@clova.ai/key.pem', logger })).toThrow(
+      /credentials/,
+    );
+  });
+
+  it('refuses a configuration with no key at all', () => {
+    expect(() => publicKeyVerifier({ bundledKey: false, keyUrl: false, logger })).toThrow(/no key/);
+  });
+
+  it('refuses a pinned key that is not an RSA public key', () => {
+    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({
+      type: 'spki',
+      format: 'pem',
+    });
+    expect(() => publicKeyVerifier({ keys: [ec.toString()], keyUrl: false, logger })).toThrow(/RSA/);
+  });
+});
