@@ -1,8 +1,10 @@
 /**
- * Hono adapter. Hono speaks the Fetch API, so `toFetchHandler` from `cekit/fetch` already serves it
- * (`(c) => handler(c.req.raw)`); this route handler adds one thing: when a middleware already read
- * the body through Hono (`c.req.text()`, `c.req.json()`, `c.req.arrayBuffer()`), it takes the bytes
- * from Hono's body cache instead of failing on a used stream. Hono is only a type here.
+ * Hono adapter. Hono speaks the Fetch API, so `toFetchHandler` from `cekit/fetch` serves it too
+ * (`(c) => handler(c.req.raw)`); this route handler adds what that cannot do: when a middleware
+ * already read the body through Hono (`c.req.text()`, `c.req.json()`, `c.req.arrayBuffer()`), it
+ * takes the bytes from Hono's body cache instead of failing on a used stream, and a body consumed
+ * behind Hono's back gets `BODY_ALREADY_PARSED`. Hono is only a type here, and the handler itself
+ * uses only Fetch API objects.
  *
  * ```ts
  * import { Hono } from 'hono';
@@ -11,10 +13,9 @@
  * ```
  * @module
  */
-import { toEndpoint, type EndpointSource } from '../core/endpoint.js';
+import { toEndpoint, type Endpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
 import { consoleLogger, type Logger } from '../core/logger.js';
-import { toFetchHandler } from './fetch.js';
-import { bodyAlreadyParsed, keptBytes } from './raw-body.js';
+import { bodyAlreadyParsed, keptBytes, oversizedResponse, rejectionResponse } from './raw-body.js';
 
 export type { EndpointSource } from '../core/endpoint.js';
 
@@ -23,7 +24,7 @@ export interface HonoLikeContext {
   readonly req: {
     readonly raw: Request;
     /** Hono's cache of what was read from the body, keyed by the method that read it. */
-    readonly bodyCache: { arrayBuffer?: Promise<ArrayBuffer>; text?: Promise<string> } & object;
+    readonly bodyCache: object;
   };
 }
 
@@ -43,20 +44,66 @@ const FIX =
 /** Serves a CEK endpoint (or an extension) as a Hono route handler. */
 export function toHonoHandler(source: EndpointSource, options: HonoAdapterOptions = {}): HonoHandler {
   const endpoint = toEndpoint(source);
-  const fromFetch = toFetchHandler(endpoint);
+  const limit = endpoint.bodyLimit;
   const alreadyParsed = bodyAlreadyParsed(options.logger ?? consoleLogger(), FIX);
 
   return async (c) => {
-    const { raw, bodyCache } = c.req;
-    if (!raw.bodyUsed) return fromFetch(raw);
-    // The stream is used; Hono keeps the bytes (arrayBuffer) or the decoded text (text, json()).
-    let body: Uint8Array | undefined;
-    if (bodyCache.arrayBuffer) body = new Uint8Array(await bodyCache.arrayBuffer);
-    else if (bodyCache.text) body = keptBytes(await bodyCache.text);
-    const answer =
-      body === undefined
-        ? alreadyParsed()
-        : await endpoint.handle({ method: raw.method, headers: raw.headers, body });
+    const { raw } = c.req;
+    // Hono types the cache as Partial<Body>, but stores the promise each body method returned.
+    const bodyCache = c.req.bodyCache as { arrayBuffer?: Promise<ArrayBuffer>; text?: Promise<string> };
+    let answer: RawResponse;
+    if (raw.bodyUsed) {
+      // The stream is used; Hono keeps the bytes (arrayBuffer) or the decoded text (text, json()).
+      let body: Uint8Array | undefined;
+      if (bodyCache.arrayBuffer) body = new Uint8Array(await bodyCache.arrayBuffer);
+      else if (bodyCache.text) body = keptBytes(await bodyCache.text);
+      answer =
+        body === undefined
+          ? alreadyParsed()
+          : await endpoint.handle({ method: raw.method, headers: raw.headers, body });
+    } else {
+      answer = await answerFromStream(endpoint, raw, limit);
+    }
     return new Response(answer.body, { status: answer.status, headers: answer.headers });
   };
+}
+
+async function answerFromStream(endpoint: Endpoint, request: Request, limit: number): Promise<RawResponse> {
+  if (Number(request.headers.get('content-length')) > limit)
+    return oversizedResponse(request.method, request.headers, limit);
+  let body: Uint8Array | undefined;
+  try {
+    body = await readLimited(request, limit);
+  } catch {
+    // The body stream broke (client gone, bad framing): a refusal like any other, never a 500.
+    return rejectionResponse('MALFORMED_HTTP');
+  }
+  if (body === undefined) return oversizedResponse(request.method, request.headers, limit);
+  return endpoint.handle({ method: request.method, headers: request.headers, body });
+}
+
+/** Reads the body as bytes, stopping as soon as it passes the limit. */
+async function readLimited(request: Request, limit: number): Promise<Uint8Array | undefined> {
+  if (!request.body) return new Uint8Array(0);
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  if (chunks.length === 1) return chunks[0];
+  const body = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
 }

@@ -11,6 +11,7 @@ import { readHeader, singleHeader, type HeaderSource } from '../core/headers.js'
 import type { RawResponse } from '../core/endpoint.js';
 import type { Logger } from '../core/logger.js';
 
+const UTF8 = new TextEncoder();
 const JSON_HEADERS = Object.freeze({ 'content-type': 'application/json;charset=UTF-8' });
 
 /** A refusal exactly as the core writes it: same status, headers and JSON body. */
@@ -96,7 +97,7 @@ export function streamConsumed(req: IncomingMessage & { _body?: unknown }): bool
  */
 export function keptBytes(value: unknown): Uint8Array | undefined {
   if (value instanceof Uint8Array) return value;
-  if (typeof value === 'string') return Buffer.from(value, 'utf8');
+  if (typeof value === 'string') return UTF8.encode(value);
   return undefined;
 }
 
