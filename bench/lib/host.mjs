@@ -1,0 +1,19 @@
+// Runs ONE benchmark row's server in this process (the runner pins it to a CPU with taskset).
+// Usage: node bench/lib/host.mjs <row-file>; the runner passes the port and key in the environment
+// and waits for the `ready` IPC message.
+import { pathToFileURL } from 'node:url';
+
+const [file] = process.argv.slice(2);
+const mod = await import(pathToFileURL(file).href);
+const running = await mod.start({
+  port: Number(process.env.PORT),
+  publicKeyPem: process.env.BENCH_PUBLIC_KEY_PEM || undefined,
+});
+process.send?.({ ready: true });
+
+const stop = async () => {
+  await Promise.race([running?.close?.(), new Promise((resolve) => setTimeout(resolve, 2000))]);
+  process.exit(0);
+};
+process.on('SIGTERM', stop);
+process.on('disconnect', stop);

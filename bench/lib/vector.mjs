@@ -1,0 +1,33 @@
+// Benchmark payloads: the real CEK-signed fixture vectors (signed by CEK with the JP key), or a body
+// the runner signs with a key pair generated for this run.
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+
+const FIXTURES = new URL('../../test/fixtures/validation/', import.meta.url);
+
+export function readVector(name) {
+  return JSON.parse(readFileSync(new URL(`${name}.json`, FIXTURES), 'utf8'));
+}
+
+/** The JP public key, taken from the vector itself so the baseline does not depend on cekit. */
+export const JP_KEY_PEM = readVector('signed-launch-request').publicKeyPem;
+
+/**
+ * Turns a row's `payload` declaration into what the load generator sends, plus the public key the
+ * server must trust (only for generated keys).
+ * - `{ vector: 'signed-launch-request' }`: a fixture from test/fixtures/validation.
+ * - `{ body: {...} | 'text' }`: signed here with a fresh RSA-2048 key (RSASSA-PKCS1-v1_5/SHA-256).
+ */
+export function resolvePayload(payload = { vector: 'signed-launch-request' }) {
+  if (payload.vector) {
+    const vector = readVector(payload.vector);
+    return { body: vector.rawBody, signature: vector.signatureCEK, publicKeyPem: undefined };
+  }
+  const body = typeof payload.body === 'string' ? payload.body : JSON.stringify(payload.body);
+  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return {
+    body,
+    signature: sign('sha256', Buffer.from(body), privateKey).toString('base64'),
+    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+}

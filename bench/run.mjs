@@ -1,0 +1,273 @@
+// `npm run bench`: throughput and latency of CEK endpoints on loopback, one server core, load from
+// another process on the other core. Rows are discovered from bench/servers/*.mjs (see README.md).
+//
+// Flags: --duration <s> (default 5)  --warmup <s> (default 2)  --connections <n> (default 16)
+//        --only a,b  --generator-check (re-run the baseline at 2x connections)  --json
+import { execFileSync, fork } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { resolvePayload } from './lib/vector.mjs';
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const args = parseArgs(process.argv.slice(2));
+const log = args.json ? (...line) => console.error(...line) : (...line) => console.log(...line);
+
+const SERVER_CPU = '0';
+const LOAD_CPU = '1';
+const pinning = hasTaskset();
+
+const rows = await discoverRows();
+const selected = args.only ? rows.filter((row) => args.only.includes(row.name)) : rows;
+if (args.only) {
+  const unknown = args.only.filter((name) => !rows.some((row) => row.name === name));
+  if (unknown.length)
+    fail(`unknown row(s): ${unknown.join(', ')}; known: ${rows.map((r) => r.name).join(', ')}`);
+}
+
+log(
+  `cekit bench: ${selected.length} row(s), ${args.duration}s each after ${args.warmup}s warm-up, ` +
+    `${args.connections} connections, ` +
+    (pinning
+      ? `server on CPU ${SERVER_CPU}, load generator on CPU ${LOAD_CPU}`
+      : 'taskset missing: NOT pinned'),
+);
+
+const results = [];
+for (const row of selected) {
+  log(`- ${row.name}: ${row.description}`);
+  results.push(await measure(row, args.connections));
+}
+let generatorCheck;
+if (args.generatorCheck) {
+  const baseline = rows.find((row) => row.name === 'baseline');
+  if (baseline) {
+    log(`- baseline at ${args.connections * 2} connections (generator check)`);
+    const doubled = await measure(baseline, args.connections * 2);
+    const first = results.find((r) => r.name === 'baseline');
+    generatorCheck = {
+      connections: args.connections * 2,
+      reqPerSec: doubled.reqPerSec,
+      change: first ? round(doubled.reqPerSec / first.reqPerSec, 3) : null,
+    };
+  }
+}
+
+const base = results.find((r) => r.name === 'baseline' && !r.error);
+for (const r of results) {
+  r.ratio = base && !r.error ? round(r.reqPerSec / base.reqPerSec, 3) : null;
+  r.p99Ratio = base && !r.error ? round(r.p99Ms / base.p99Ms, 3) : null;
+}
+printTable(results);
+if (generatorCheck) {
+  log(
+    `Generator check: baseline at ${generatorCheck.connections} connections did ${Math.round(generatorCheck.reqPerSec)} req/s ` +
+      `(${generatorCheck.change}x of the normal run); a generator-bound run would have scaled up.`,
+  );
+}
+const busiest = Math.max(...results.map((r) => r.generatorCpu ?? 0));
+log(
+  `Load generator CPU use peaked at ${Math.round(busiest * 100)}% of one core ` +
+    (busiest < 0.9 ? '(not the bottleneck).' : '(close to saturation: numbers may be generator-bound).'),
+);
+
+const failed = results.filter((r) => r.error);
+if (args.json) {
+  console.log(
+    JSON.stringify({
+      rows: results.map(({ name, reqPerSec, p50Ms, p99Ms, ratio, p99Ratio, generatorCpu, error }) => ({
+        name,
+        reqPerSec: round(reqPerSec, 1),
+        p50Ms,
+        p99Ms,
+        ratio,
+        p99Ratio,
+        generatorCpu: round(generatorCpu, 3),
+        ...(error ? { error } : {}),
+      })),
+      config: {
+        durationSeconds: args.duration,
+        warmupSeconds: args.warmup,
+        connections: args.connections,
+        pinned: pinning,
+        node: process.version,
+      },
+      ...(generatorCheck ? { generatorCheck } : {}),
+    }),
+  );
+}
+process.exitCode = failed.length ? 1 : 0;
+
+/** Starts the row's server, checks it answers 200, loads it, stops it. */
+async function measure(row, connections) {
+  const payload = resolvePayload(row.payload);
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const server = spawnPinned(SERVER_CPU, join('lib/host.mjs'), [row.file], {
+    PORT: String(port),
+    BENCH_PUBLIC_KEY_PEM: payload.publicKeyPem ?? '',
+    NODE_ENV: 'production',
+  });
+  try {
+    await waitFor(server, (message) => message.ready, 20_000, `${row.name} did not start`);
+    const url = `http://127.0.0.1:${port}/`;
+    // `charset=UTF-8`, not the documented `charset-UTF-8`: the official SDK's body parser refuses the latter.
+    const headers = { 'content-type': 'application/json;charset=UTF-8', signaturecek: payload.signature };
+    // One request first: a row that answers anything but 200 is broken, not fast.
+    const probe = await fetch(url, { method: 'POST', headers, body: payload.body });
+    if (probe.status !== 200) {
+      return errorRow(row, `answered ${probe.status}: ${(await probe.text()).slice(0, 200)}`);
+    }
+    const load = spawnPinned(LOAD_CPU, join('lib/load.mjs'), [], {});
+    load.send({
+      url,
+      headers,
+      body: payload.body,
+      connections,
+      durationSeconds: args.duration,
+      warmupSeconds: args.warmup,
+    });
+    const result = await waitFor(
+      load,
+      (message) => 'reqPerSec' in message,
+      (args.duration + args.warmup) * 1000 + 30_000,
+      `${row.name}: load generator did not finish`,
+    );
+    if (result.non2xx > 0 || result.errors > 0 || result.ok2xx === 0) {
+      return errorRow(
+        row,
+        `${result.non2xx} non-2xx answers, ${result.errors} errors (${result.timeouts} timeouts) in ${result.total}`,
+      );
+    }
+    return { name: row.name, ...result };
+  } catch (error) {
+    return errorRow(row, error.message);
+  } finally {
+    server.kill('SIGTERM');
+    await new Promise((resolve) => (server.exitCode === null ? server.once('exit', resolve) : resolve()));
+  }
+}
+
+function errorRow(row, error) {
+  log(`  ERROR ${row.name}: ${error}`);
+  return { name: row.name, reqPerSec: 0, p50Ms: null, p99Ms: null, generatorCpu: null, error };
+}
+
+function spawnPinned(cpu, script, scriptArgs, env) {
+  const options = { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] };
+  if (!pinning) return fork(script, scriptArgs, options);
+  // taskset runs node, which inherits the IPC channel through NODE_CHANNEL_FD.
+  return fork(script, scriptArgs, {
+    ...options,
+    execPath: 'taskset',
+    execArgv: ['-c', cpu, process.execPath],
+  });
+}
+
+function waitFor(child, predicate, timeoutMs, what) {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error(`${what} within ${timeoutMs} ms`)), timeoutMs);
+    const onMessage = (message) => predicate(message) && finish(undefined, message);
+    const onExit = (code) => finish(new Error(`${what}: exited with ${code}`));
+    function finish(error, value) {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      if (error) reject(error);
+      else resolve(value);
+    }
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+async function discoverRows() {
+  const dir = join('servers');
+  const found = [];
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.mjs'))) {
+    const file = `${dir}/${name}`;
+    const mod = await import(pathToFileURL(file).href);
+    if (!mod.row?.name || typeof mod.start !== 'function') {
+      fail(`${file} must export \`row\` ({ name, description, order?, payload? }) and \`start({ port })\``);
+    }
+    found.push({ order: 100, description: '', ...mod.row, file });
+  }
+  return found.sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
+}
+
+function printTable(list) {
+  const lines = [
+    ['row', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'p99 ratio', 'gen CPU'],
+    ...list.map((r) =>
+      r.error
+        ? [r.name, 'ERROR', '', '', '', '', '']
+        : [
+            r.name,
+            String(Math.round(r.reqPerSec)),
+            String(r.p50Ms),
+            String(r.p99Ms),
+            r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`,
+            r.p99Ratio === null ? '-' : `${r.p99Ratio.toFixed(2)}x`,
+            `${Math.round(r.generatorCpu * 100)}%`,
+          ],
+    ),
+  ];
+  const widths = lines[0].map((_, i) => Math.max(...lines.map((line) => line[i].length)));
+  log('');
+  for (const line of lines)
+    log(line.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
+  log('');
+}
+
+function parseArgs(argv) {
+  const out = {
+    duration: 5,
+    warmup: 2,
+    connections: 16,
+    only: undefined,
+    json: false,
+    generatorCheck: false,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const flag = argv[i];
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined) fail(`${flag} needs a value`);
+      return next;
+    };
+    if (flag === '--json') out.json = true;
+    else if (flag === '--generator-check') out.generatorCheck = true;
+    else if (flag === '--duration') out.duration = positive(flag, value());
+    else if (flag === '--warmup') out.warmup = Math.max(0, Number(value()));
+    else if (flag === '--connections') out.connections = positive(flag, value());
+    else if (flag === '--only') out.only = value().split(',').filter(Boolean);
+    else fail(`unknown flag ${flag}`);
+  }
+  return out;
+}
+
+function positive(flag, text) {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) fail(`${flag} must be a positive number`);
+  return n;
+}
+
+function hasTaskset() {
+  try {
+    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function join(relative) {
+  return `${HERE}${relative}`;
+}
+
+function round(n, digits = 2) {
+  return n === null || n === undefined ? null : Math.round(n * 10 ** digits) / 10 ** digits;
+}
+
+function fail(message) {
+  console.error(`bench: ${message}`);
+  process.exit(2);
+}

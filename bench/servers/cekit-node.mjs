@@ -1,0 +1,29 @@
+// cekit's full pipeline through cekit/node: method, media type, size, SignatureCEK over the raw
+// bytes with the bundled JP key (never fetched: keyUrl false), UTF-8 + JSON checks, message kind,
+// applicationId, dispatch, serialisation. Request logging is off, as it would be under load.
+import { createEndpoint, silentLogger } from 'cekit';
+import { serve } from 'cekit/node';
+
+export const row = {
+  name: 'cekit-node',
+  description: 'cekit full pipeline via cekit/node (serve), bundled JP key',
+  order: 10,
+  payload: { vector: 'signed-launch-request' },
+};
+
+const ANSWER = {
+  version: '1.0',
+  sessionAttributes: {},
+  response: { outputSpeech: {}, card: {}, directives: [], shouldEndSession: true },
+};
+
+export async function start({ port }) {
+  const endpoint = createEndpoint({
+    dispatcher: { kinds: ['custom'], dispatch: () => ANSWER },
+    verify: { keyUrl: false },
+    extensionId: 'com.chens.morning',
+    requestLog: false,
+    logger: silentLogger,
+  });
+  return serve(endpoint, { port, host: '127.0.0.1', handleSignals: false });
+}
