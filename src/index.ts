@@ -31,8 +31,16 @@ export {
 // Request verification schemes.
 export {
   publicKeyVerifier,
+  certChainVerifier,
+  anyScheme,
   JP_PUBLIC_KEY_PEM,
   REGIONS,
+  CEK_CERT_CHAIN_URL,
+  CEK_CERT_SAN_DOMAIN,
+  type CertChainVerifierOptions,
+  type CertChainUrlPolicy,
+  type AnySchemeVerifiers,
+  type TrustAnchorInput,
   type PublicKeyVerifierOptions,
   type RequestVerifier,
   type Region,

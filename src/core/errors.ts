@@ -52,7 +52,8 @@ export const REJECTIONS = {
     status: 403,
     message: 'The signing certificate does not name the required host in its Subject Alternative Name.',
   },
-  CERT_EXPIRED: { status: 403, message: 'A certificate in the chain is outside its validity period.' },
+  CERT_EXPIRED: { status: 403, message: 'A certificate in the chain has expired.' },
+  CERT_NOT_YET_VALID: { status: 403, message: 'A certificate in the chain is not valid yet.' },
   CERT_UNTRUSTED: { status: 403, message: 'The certificate chain does not lead to a trusted root.' },
   APPLICATION_ID_MISMATCH: {
     status: 403,

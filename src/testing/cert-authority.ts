@@ -80,7 +80,8 @@ function build(
     notBefore,
     notAfter,
     isCA,
-    keyUsage: options.keyUsage ?? (isCA ? ['keyCertSign', 'cRLSign'] : ['digitalSignature', 'keyEncipherment']),
+    keyUsage:
+      options.keyUsage ?? (isCA ? ['keyCertSign', 'cRLSign'] : ['digitalSignature', 'keyEncipherment']),
     ...(options.dnsNames ? { dnsNames: options.dnsNames } : {}),
     ...(options.ipAddresses ? { ipAddresses: options.ipAddresses } : {}),
   });

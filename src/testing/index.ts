@@ -6,6 +6,22 @@
  */
 export { generateTestKeyPair, loadTestKeyPair, signBody, type TestKeyPair } from './keys.js';
 
+// The legacy cert-chain scheme (SignatureCEKCertChainUrl): a test CA, certificates, a chain server.
+export { startTestCertChain, type TestCertChain, type TestCertChainOptions } from './cert-chain.js';
+export {
+  createTestCertificateAuthority,
+  signBodySha1,
+  type TestCertificate,
+  type IssueOptions,
+} from './cert-authority.js';
+export {
+  startCertificateServer,
+  type CertificateServer,
+  type CertificateServerOptions,
+  type CertificateRoute,
+} from './cert-server.js';
+export { createCertificate, type CertificateFields, type KeyUsage } from './x509.js';
+
 // Requests.
 export {
   buildLaunchRequest,

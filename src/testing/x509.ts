@@ -95,11 +95,7 @@ function extensions(fields: CertificateFields, issuerKey: KeyObject): Buffer[] {
   const list = [
     extension(OID.basicConstraints, true, sequence(...(fields.isCA ? [boolean(true)] : []))),
     extension(OID.subjectKeyIdentifier, false, octetString(keyIdentifier(fields.publicKey))),
-    extension(
-      OID.authorityKeyIdentifier,
-      false,
-      sequence(implicitPrimitive(0, keyIdentifier(issuerKey))),
-    ),
+    extension(OID.authorityKeyIdentifier, false, sequence(implicitPrimitive(0, keyIdentifier(issuerKey)))),
   ];
   if (fields.keyUsage && fields.keyUsage.length > 0) {
     list.push(extension(OID.keyUsage, true, keyUsageBits(fields.keyUsage)));
