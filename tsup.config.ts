@@ -14,13 +14,30 @@ export const entries = {
   'testing/index': 'src/testing/index.ts',
 };
 
-export default defineConfig({
-  entry: entries,
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  splitting: true,
-  treeshake: true,
-});
+// Executables (package.json "bin"), not importable subpaths: ESM only, self-contained, no declarations.
+export const binEntries = {
+  'cli/main': 'src/cli/main.ts',
+};
+
+export default defineConfig([
+  {
+    entry: entries,
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    // Both builds run at once: leave the CLI's output alone.
+    clean: ['!cli/**'],
+    target: 'node20',
+    splitting: true,
+    treeshake: true,
+  },
+  {
+    entry: binEntries,
+    format: ['esm'],
+    sourcemap: true,
+    clean: false,
+    target: 'node20',
+    splitting: false,
+    treeshake: true,
+  },
+]);

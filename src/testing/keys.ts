@@ -1,4 +1,10 @@
-import { createPrivateKey, generateKeyPairSync, sign as rsaSign, type KeyObject } from 'node:crypto';
+import {
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign as rsaSign,
+  type KeyObject,
+} from 'node:crypto';
 
 /** A key pair that stands in for CEK's own: the extension trusts `publicKeyPem`, tests sign with it. */
 export interface TestKeyPair {
@@ -26,7 +32,8 @@ export function loadTestKeyPair(privateKeyPem: string): TestKeyPair {
 }
 
 function keyPairFrom(privateKey: KeyObject, publicKey?: KeyObject): TestKeyPair {
-  const publicKeyPem = (publicKey ?? (privateKey as KeyObject & { asymmetricKeyType: 'rsa' }))
+  // A private KeyObject cannot be exported as SPKI: derive its public half first.
+  const publicKeyPem = (publicKey ?? createPublicKey(privateKey))
     .export({ type: 'spki', format: 'pem' })
     .toString();
   const privateKeyPem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { entries } from '../../tsup.config.js';
+import { binEntries, entries } from '../../tsup.config.js';
 import * as root from 'cekit';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
   exports: Record<string, string | Record<string, { types: string; default: string }>>;
+  bin: Record<string, string>;
 };
 
 describe('package exports', () => {
@@ -30,6 +31,19 @@ describe('package exports', () => {
       expect(cjs!.default).toBe(esm!.default.replace(/\.js$/, '.cjs'));
       expect(esm!.types).toBe(esm!.default.replace(/\.js$/, '.d.ts'));
       expect(cjs!.types).toBe(esm!.default.replace(/\.js$/, '.d.cts'));
+    }
+  });
+
+  it('has one tsup bin entry per package.json "bin", with a shebang', () => {
+    expect(Object.values(pkg.bin).sort()).toEqual(
+      Object.keys(binEntries)
+        .map((name) => `./dist/${name}.js`)
+        .sort(),
+    );
+    for (const source of Object.values(binEntries)) {
+      expect(readFileSync(new URL(`../../${source}`, import.meta.url), 'utf8')).toMatch(
+        /^#!\/usr\/bin\/env node\n/,
+      );
     }
   });
 
