@@ -31,6 +31,8 @@ export type { EndpointSource } from '../core/endpoint.js';
  * runtimes attach. Express's `Request` fits, without cekit depending on Express's types.
  */
 export interface ExpressLikeRequest extends IncomingMessage {
+  /** The Express application (used only to name misplaced body parsers in the log). */
+  app?: unknown;
   /** Set by body parsers (`express.json()`, ...). */
   body?: unknown;
   /** Raw bytes kept by Firebase / Google Cloud Functions, or by {@link keepRawBody}. */
@@ -72,12 +74,15 @@ export function toExpressHandler(
     );
   };
 
-  return (req, res) => {
+  const handler: ExpressHandler = (req, res) => {
     const method = req.method ?? 'GET';
     if (streamConsumed(req)) {
       const kept = keptBytes(req.rawBody);
       if (kept === undefined) {
-        write(res, alreadyParsed());
+        write(
+          res,
+          alreadyParsed(() => ({ parsersBeforeCekit: parsersMountedBefore(req.app, handler) })),
+        );
         return;
       }
       answer(req, res, kept);
@@ -97,6 +102,37 @@ export function toExpressHandler(
       () => res.destroy(),
     );
   };
+  return handler;
+}
+
+/** Express's body parsers (body-parser 1 and 2), by the name of the middleware function they return. */
+const PARSERS: Record<string, string> = {
+  jsonParser: 'express.json()',
+  textParser: 'express.text()',
+  rawParser: 'express.raw()',
+  urlencodedParser: 'express.urlencoded()',
+};
+
+/**
+ * Names the body parsers mounted on the application before the route that holds `handler`, so the
+ * log says which line to move. Reads the router stack (`app._router` in Express 4, `app.router` in
+ * Express 5) defensively: any unexpected shape just yields an empty list.
+ */
+function parsersMountedBefore(app: unknown, handler: ExpressHandler): string[] {
+  const express = app as { _router?: RouterLike; router?: RouterLike } | undefined;
+  const stack = (express?._router ?? express?.router)?.stack;
+  if (!Array.isArray(stack)) return [];
+  const found: string[] = [];
+  for (const layer of stack) {
+    if (layer.route?.stack?.some((inner) => inner.handle === handler)) return found;
+    const parser = PARSERS[layer.name ?? layer.handle?.name ?? ''];
+    if (parser !== undefined) found.push(parser);
+  }
+  return [];
+}
+
+interface RouterLike {
+  stack?: Array<{ name?: string; handle?: { name?: string }; route?: RouterLike }>;
 }
 
 /**

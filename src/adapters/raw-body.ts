@@ -106,13 +106,17 @@ export function keptBytes(value: unknown): Uint8Array | undefined {
  * body is never an option (key order, spacing and escapes differ from what CEK signed), so the
  * request is refused with `BODY_ALREADY_PARSED` and the developer is told, once, what to change.
  */
-export function bodyAlreadyParsed(logger: Logger, fix: string): () => RawResponse {
+export function bodyAlreadyParsed(
+  logger: Logger,
+  fix: string,
+): (describe?: () => Record<string, unknown>) => RawResponse {
   let logged = false;
-  return () => {
+  return (describe) => {
     if (!logged) {
       logged = true;
       logger.error(`cekit: ${REJECTIONS.BODY_ALREADY_PARSED.message} ${fix}`, {
         code: 'BODY_ALREADY_PARSED',
+        ...describe?.(),
       });
     }
     return rejectionResponse(

@@ -85,27 +85,46 @@ runConformance(expressHarness('Express 5', express5));
 runConformance(expressHarness('Express 4', express4));
 
 describe('Express: a body parser mounted before cekit', () => {
-  it('logs the fix once, naming keepRawBody, and never calls the dispatcher', async () => {
-    const errors: string[] = [];
-    const logger: Logger = { ...silentLogger, error: (message) => errors.push(message) };
-    const dispatcher = countingDispatcher();
-    const app = express5();
-    app.use(express5.json());
-    app.post('/clova', toExpressHandler(testEndpoint(dispatcher), { logger }));
-    const served = await listenOnLoopback(app);
-    try {
-      for (let i = 0; i < 3; i++) {
-        const answer = await served.send(signedLaunch());
-        expectBodyAlreadyParsed(answer);
-        expect(JSON.parse(answer.body).error.message).toMatch(/Mount cekit before any body parser/);
+  it.each([
+    ['Express 5', express5],
+    ['Express 4', express4],
+  ])(
+    '%s: logs the fix once, naming keepRawBody and the parser, never calling the dispatcher',
+    async (_name, express) => {
+      const errors: string[] = [];
+      const fields: Array<Record<string, unknown> | undefined> = [];
+      const logger: Logger = {
+        ...silentLogger,
+        error: (message, extra) => {
+          errors.push(message);
+          fields.push(extra);
+        },
+      };
+      const dispatcher = countingDispatcher();
+      const app = express();
+      app.use(express.urlencoded({ extended: false }));
+      app.use(express.json());
+      app.post('/clova', toExpressHandler(testEndpoint(dispatcher), { logger }));
+      const served = await listenOnLoopback(app);
+      try {
+        for (let i = 0; i < 3; i++) {
+          const answer = await served.send(signedLaunch());
+          expectBodyAlreadyParsed(answer);
+          expect(JSON.parse(answer.body).error.message).toMatch(/Mount cekit before any body parser/);
+        }
+        expect(errors).toHaveLength(1);
+        expect(errors[0]).toMatch(/express\.json\(\{ verify: keepRawBody \}\)/);
+        // The log names the parser mounted before the cekit route, read from the router stack.
+        expect(fields[0]).toMatchObject({
+          code: 'BODY_ALREADY_PARSED',
+          parsersBeforeCekit: ['express.urlencoded()', 'express.json()'],
+        });
+        expect(dispatcher.calls).toBe(0);
+      } finally {
+        await served.close();
       }
-      expect(errors).toHaveLength(1);
-      expect(errors[0]).toMatch(/express\.json\(\{ verify: keepRawBody \}\)/);
-      expect(dispatcher.calls).toBe(0);
-    } finally {
-      await served.close();
-    }
-  });
+    },
+  );
 
   it('a parser that skipped the request (another content type) leaves the stream to cekit', async () => {
     const dispatcher = countingDispatcher();
