@@ -382,6 +382,21 @@ describe('certChainVerifier: hostile certificates', () => {
     );
   });
 
+  it('refuses an issuer with keyCertSign but basicConstraints cA=FALSE', async () => {
+    // OpenSSL's issuer check (checkIssued) looks at keyUsage only; the basicConstraints check is ours.
+    const signsButNotCa = chain.intermediate.issue({
+      commonName: 'Signs But Not A CA',
+      key: chain.intermediate.privateKey,
+      keyUsage: ['keyCertSign', 'digitalSignature'],
+    });
+    const child = signsButNotCa.issue({ commonName: SAN, dnsNames: [SAN], key: chain.leaf.privateKey });
+    expect(child.certificate.checkIssued(signsButNotCa.certificate)).toBe(true);
+    await expectRefused(
+      publish(child.certificatePem + signsButNotCa.certificatePem + chain.intermediate.certificatePem),
+      'CERT_UNTRUSTED',
+    );
+  });
+
   it('refuses a signing certificate that is itself a CA', async () => {
     const caLeaf = leaf({ isCA: true });
     await expectRefused(publish(caLeaf.certificatePem + chain.intermediate.certificatePem), 'CERT_UNTRUSTED');
