@@ -18,19 +18,17 @@ import type { InteractionModel } from './model.js';
 import { ReplyProblemError } from './problems.js';
 import { Reply } from './reply.js';
 import { createResolver, type Resolution, type Resolver } from './resolve.js';
-import { cekHeaders, toTransport, type Target, type Transport } from './transport.js';
+import { signedHeaders, type Signer } from './signer.js';
+import { toTransport, type Target, type Transport } from './transport.js';
 
-/** Anything that can produce a `SignatureCEK` for a body: a `TestKeyPair`, or your own signer. */
-export interface Signer {
-  sign(body: string | Uint8Array): string;
-}
+export type { Signer } from './signer.js';
 
 export interface ConversationOptions extends Omit<RequestOptions, 'session' | 'requestId' | 'timestamp'> {
   /** The extension: a URL (HTTP), or an extension/endpoint object (in-process, no network). */
   target: Target;
   /**
-   * Signs every request like CEK; the extension must trust its public key (`keys.verifyOptions`).
-   * Omit only for an extension built with `verify: false`.
+   * Signs every request like CEK: a `TestKeyPair` (the extension trusts `keys.verifyOptions`) or a
+   * `TestCertChain` (legacy cert-chain scheme). Omit only for an extension built with `verify: false`.
    */
   keys?: Signer;
   /** The interaction model, for `say("roll three dice")`. */
@@ -197,8 +195,7 @@ export class Conversation {
   }
 
   private post(body: string) {
-    const signature = this.options.keys?.sign(body);
-    return this.transport.send({ method: 'POST', headers: cekHeaders(signature), body });
+    return this.transport.send({ method: 'POST', headers: signedHeaders(this.options.keys, body), body });
   }
 
   private checked(reply: Reply): Reply {

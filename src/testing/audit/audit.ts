@@ -13,7 +13,7 @@ import { formatProblem } from '../problems.js';
 import { describeRequest, Reply } from '../reply.js';
 import { cekHeaders, toTransport, type Exchange, type Target } from '../transport.js';
 import type { CustomRequest } from '../../custom/protocol/index.js';
-import type { Signer } from '../conversation.js';
+import { signedHeaders, type Signer } from '../signer.js';
 import type { CapturedRequest } from './captured.js';
 import {
   connectionClosedIsRefusal,
@@ -103,7 +103,7 @@ function planChecks(options: AuditOptions): Check[] {
   const trusted = options.keys;
   // With a trusted key, broken-input checks carry a valid signature, so the fault under test is the
   // only fault; without one they are unsigned and test that nothing is parsed before verification.
-  const sign = (body: string) => trusted?.sign(body);
+  const headersFor = (body: string) => signedHeaders(trusted, body);
   const launch = JSON.stringify(buildLaunchRequest({ extensionId }));
   const stranger = generateTestKeyPair();
   const hostile = (
@@ -130,7 +130,7 @@ function planChecks(options: AuditOptions): Check[] {
       body: launch,
     }),
     hostile('tampered-body', 'Body changed after signing is refused', {
-      headers: cekHeaders((trusted ?? stranger).sign(launch)),
+      headers: signedHeaders(trusted ?? stranger, launch),
       body: launch.replace('LaunchRequest', 'IntentRequest'),
     }),
     hostile('garbage-signature', 'A SignatureCEK that is not base64 is refused', {
@@ -138,14 +138,14 @@ function planChecks(options: AuditOptions): Check[] {
       body: launch,
     }),
     hostile('wrong-content-type', 'A body sent as text/plain is refused', {
-      headers: { ...cekHeaders(sign(launch)), 'content-type': 'text/plain' },
+      headers: { ...headersFor(launch), 'content-type': 'text/plain' },
       body: launch,
     }),
     hostile('malformed-json', 'A body that is not JSON is refused', {
-      headers: cekHeaders(sign('{"version": "1.0", "request": ')),
+      headers: headersFor('{"version": "1.0", "request": '),
       body: '{"version": "1.0", "request": ',
     }),
-    hostile('empty-body', 'An empty body is refused', { headers: cekHeaders(sign('')), body: '' }),
+    hostile('empty-body', 'An empty body is refused', { headers: headersFor(''), body: '' }),
     hostile(
       'oversized-body',
       `A ${OVERSIZED_BYTES / 1024} KiB body is refused`,
@@ -173,7 +173,7 @@ function trustedChecks(
 ): Check[] {
   const signed = (message: unknown) => {
     const body = JSON.stringify(message);
-    return { headers: cekHeaders(keys.sign(body)), body };
+    return { headers: signedHeaders(keys, body), body };
   };
   const notCek = { hello: 'world', id: randomUUID() };
   const checks: Check[] = [
