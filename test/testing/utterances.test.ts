@@ -40,6 +40,15 @@ describe('interaction model', () => {
     });
   });
 
+  it('loads a folder with intents/<Name>.tsv, tagged examples becoming slot placeholders', async () => {
+    const model = await loadInteractionModel(models('dice-tsv'));
+    expect(model.intents[0]).toMatchObject({ name: 'ThrowDiceIntent', slots: { diceCount: 'CLOVA.NUMBER' } });
+    expect(createResolver(model).resolve('サイコロを5個振って')).toMatchObject({
+      intent: 'ThrowDiceIntent',
+      slots: { diceCount: { value: '5', unit: '個' } },
+    });
+  });
+
   it('refuses undeclared slots and unknown slot types with a clear message', () => {
     expect(() => defineInteractionModel({ intents: [{ name: 'A', samples: ['{x} please'] }] })).toThrow(
       new ModelError('Intent A: sample "{x} please" uses undeclared slot "x"'),
