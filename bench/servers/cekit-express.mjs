@@ -1,0 +1,34 @@
+// cekit's full pipeline behind Express 5 through cekit/express: the adapter reads the raw stream
+// itself (no body parser), then the same checks as cekit-node. Bundled JP key, never fetched.
+import express from 'express';
+import { createEndpoint, silentLogger } from 'cekit';
+import { toExpressHandler } from 'cekit/express';
+
+export const row = {
+  name: 'cekit-express',
+  description: 'cekit full pipeline via cekit/express on Express 5, bundled JP key',
+  order: 30,
+  payload: { vector: 'signed-launch-request' },
+};
+
+const ANSWER = {
+  version: '1.0',
+  sessionAttributes: {},
+  response: { outputSpeech: {}, card: {}, directives: [], shouldEndSession: true },
+};
+
+export async function start({ port }) {
+  const endpoint = createEndpoint({
+    dispatcher: { kinds: ['custom'], dispatch: () => ANSWER },
+    verify: { keyUrl: false },
+    extensionId: 'com.chens.morning',
+    requestLog: false,
+    logger: silentLogger,
+  });
+  const app = express();
+  app.post('/', toExpressHandler(endpoint, { logger: silentLogger }));
+  const server = await new Promise((resolve) => {
+    const listening = app.listen(port, '127.0.0.1', () => resolve(listening));
+  });
+  return { close: () => new Promise((resolve) => server.close(resolve)) };
+}
