@@ -109,6 +109,23 @@ describe('cekit check', () => {
   });
 });
 
+describe('cekit check, unreachable', () => {
+  it('says once that nothing answers, exit code 1', async () => {
+    const closed = await serve(createDiceExtension({ logger: silentLogger }), {
+      port: 0,
+      handleSignals: false,
+    });
+    const url = closed.url;
+    await closed.close();
+    const { io, out } = bufferIo(cwd);
+    expect(await main(['check', url], io)).toBe(1);
+    expect(out.stderr).toMatch(
+      new RegExp(`cekit check: Cannot reach ${url.replace(/[.]/g, '\\.')}: connect ECONNREFUSED`),
+    );
+    expect(out.stdout).toBe('');
+  });
+});
+
 describe('cekit simulate', () => {
   it('runs a script: commands and sentences, the session kept, plain output when piped', async () => {
     writeFileSync(

@@ -40,6 +40,14 @@ export interface AuditOptions {
   onProgress?: (result: CheckResult, done: number, total: number) => void;
 }
 
+/** The audit could not run at all (e.g. nothing listens at the URL). */
+export class AuditError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AuditError';
+  }
+}
+
 export interface AuditReport {
   target: string;
   mode: 'black-box' | 'trusted';
@@ -64,6 +72,11 @@ export async function auditExtension(options: AuditOptions): Promise<AuditReport
   const results: CheckResult[] = [];
   for (const check of checks) {
     const result = await runCheck(transport.send.bind(transport), check);
+    // Nothing listens there: every check would fail for the same reason, so say it once.
+    if (results.length === 0 && result.status === undefined && !/timeout|aborted/i.test(result.reason))
+      throw new AuditError(
+        `Cannot reach ${transport.description}: ${result.reason.replace(/^no answer: /, '')}`,
+      );
     results.push(result);
     options.onProgress?.(result, results.length, checks.length);
   }
