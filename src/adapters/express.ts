@@ -99,7 +99,8 @@ export function toExpressHandler(
         if (body === undefined) write(res, oversizedResponse(method, req.headers, limit), true);
         else answer(req, res, body);
       },
-      () => res.destroy(),
+      // The body stream broke (client gone, bad framing): a refusal like any other, never a 500.
+      () => write(res, rejectionResponse('MALFORMED_HTTP'), true),
     );
   };
   return handler;

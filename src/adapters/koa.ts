@@ -82,7 +82,12 @@ export function toKoaMiddleware(source: EndpointSource, options: KoaAdapterOptio
         req.resume();
         return write(ctx, oversizedResponse(method, req.headers, limit), true);
       }
-      body = await readStream(req, limit);
+      try {
+        body = await readStream(req, limit);
+      } catch {
+        // The body stream broke (client gone, bad framing): a refusal like any other, never a 500.
+        return write(ctx, rejectionResponse('MALFORMED_HTTP'), true);
+      }
       if (body === undefined) return write(ctx, oversizedResponse(method, req.headers, limit), true);
     }
     let response: RawResponse;

@@ -42,6 +42,7 @@ export interface ApiGatewayV2Event {
 /** A CEK message handed straight to the function (`lambda:InvokeFunction`), with no HTTP around it. */
 export type DirectInvocationEvent = Record<string, unknown>;
 
+/** Every event {@link toLambdaHandler} accepts; the shape is recognised at run time. */
 export type LambdaEvent = ApiGatewayV1Event | ApiGatewayV2Event | DirectInvocationEvent;
 
 /** The proxy result API Gateway (v1 and v2) and function URLs expect. */

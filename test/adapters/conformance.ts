@@ -28,6 +28,8 @@ export interface WireRequest {
   body?: Uint8Array;
   /** Send the body in several chunks without Content-Length (HTTP adapters only). */
   chunked?: boolean;
+  /** Declare the full length, send only this many bytes, then drop the connection (HTTP only). */
+  abortAfter?: number;
 }
 
 /** An answer as the client saw it; header names lower-cased. */
@@ -266,6 +268,16 @@ export function runConformance(harness: AdapterHarness): void {
       });
     }
 
+    if (harness.streams) {
+      it('a client that disconnects mid-body never reaches the dispatcher, and the server keeps serving', async () => {
+        const before = served.calls;
+        await server.send({ ...signedLaunch(), abortAfter: 100 });
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        expect(served.calls).toBe(before);
+        expect((await server.send(signedLaunch())).status).toBe(200);
+      });
+    }
+
     it('a handler answer is passed through untouched', async () => {
       const answer = await server.send(signedLaunch());
       expect(JSON.parse(answer.body).response.outputSpeech.values.value).toBe('got LaunchRequest');
@@ -316,7 +328,16 @@ export function sendHttp(url: string, input: WireRequest): Promise<WireAnswer> {
     req.on('error', (error: NodeJS.ErrnoException) => {
       if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
     });
-    if (input.chunked) {
+    if (input.abortAfter !== undefined) {
+      // Resolves with a synthetic answer: there is no response to a request the client abandoned.
+      req.on('error', () => {});
+      req.write(body.subarray(0, input.abortAfter), () => {
+        setTimeout(() => {
+          req.destroy();
+          resolve({ status: 0, headers: {}, body: '' });
+        }, 20);
+      });
+    } else if (input.chunked) {
       const step = Math.max(1, Math.ceil(body.byteLength / 4));
       for (let offset = 0; offset < body.byteLength; offset += step)
         req.write(body.subarray(offset, offset + step));

@@ -32,6 +32,8 @@ function jsonBodyParser(keepRaw: boolean): Middleware {
 
 function serveKoa(endpoint: Endpoint, ...before: Middleware[]): Promise<Served> {
   const app = new Koa();
+  // Koa itself logs aborted client requests (the mid-body disconnect case) unless silent.
+  app.silent = true;
   for (const middleware of before) app.use(middleware);
   app.use(toKoaMiddleware(endpoint, { path: '/clova', logger: silentLogger }));
   return listenOnLoopback(app.callback());
