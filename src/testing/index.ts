@@ -58,13 +58,8 @@ export {
   type OutgoingRequest,
   type HttpTransportOptions,
 } from './transport.js';
-export {
-  createConversation,
-  Conversation,
-  type ConversationOptions,
-  type Signer,
-  type Turn,
-} from './conversation.js';
+export { createConversation, Conversation, type ConversationOptions, type Turn } from './conversation.js';
+export { signedHeaders, type Signer } from './signer.js';
 export { Reply, describeRequest } from './reply.js';
 export { HomeReply } from './home-reply.js';
 export { CEK_DEADLINE_MS, ReplyProblemError, formatProblem, type Problem } from './problems.js';
@@ -94,6 +89,7 @@ export {
 // The audit behind `cekit check`.
 export {
   auditExtension,
+  AuditError,
   parseCaptured,
   loadCaptured,
   type AuditOptions,
