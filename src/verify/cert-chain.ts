@@ -154,8 +154,8 @@ function readChainUrl(headers: HeaderSource): string {
   const { value, duplicated } = singleHeader(readHeader(headers, CERT_CHAIN_URL_HEADER));
   if (duplicated) throw new RejectionError('CERT_CHAIN_URL_DUPLICATED');
   if (value === undefined) throw new RejectionError('CERT_CHAIN_URL_MISSING');
-  // Transports join repeated headers with ", "; the URL check refuses commas' neighbours anyway,
-  // but naming the real problem helps whoever debugs it.
+  // Node and fetch join a repeated header into one value with ", ". The URL check would refuse the
+  // space anyway; this names the real problem.
   if (value.includes(', ')) throw new RejectionError('CERT_CHAIN_URL_DUPLICATED');
   return value;
 }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   anyScheme,
   certChainVerifier,
+  createEndpoint,
   publicKeyVerifier,
   silentLogger,
   type CertChainVerifierOptions,
@@ -17,7 +18,8 @@ import {
   type TestCertChain,
   type TestCertificate,
 } from 'cekit/testing';
-import { endpointWith, launchBody } from './cert-chain-helpers.js';
+import { serve } from 'cekit/node';
+import { EXTENSION_ID, endpointWith, launchBody } from './cert-chain-helpers.js';
 
 const SAN = 'cek-requests.clova.ai';
 const DAY = 24 * 60 * 60 * 1000;
@@ -539,5 +541,51 @@ describe('anyScheme: one endpoint, either scheme', () => {
       code: 'SIGNATURE_INVALID',
     });
     expect(site.calls).toBe(0);
+  });
+});
+
+describe('certChainVerifier over real HTTP (cekit/node)', () => {
+  it('verifies through serve(): headers and raw bytes arrive intact', async () => {
+    let handled = 0;
+    const endpoint = createEndpoint({
+      dispatcher: {
+        kinds: ['custom'],
+        dispatch: () => {
+          handled++;
+          return {
+            version: '1.0',
+            sessionAttributes: {},
+            response: { outputSpeech: {}, card: {}, directives: [], shouldEndSession: true },
+          };
+        },
+      },
+      extensionId: EXTENSION_ID,
+      verify: anyScheme({
+        publicKey: publicKeyVerifier({ keyUrl: false, logger: silentLogger }),
+        certChain: verifier(),
+      }),
+      logger: silentLogger,
+      requestLog: false,
+    });
+    const running = await serve(endpoint, { port: 0, host: '127.0.0.1', handleSignals: false });
+    try {
+      const body = launchBody('over http');
+      const post = (headers: Record<string, string>) =>
+        fetch(running.url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body,
+        });
+      expect((await post(chain.headers(body))).status).toBe(200);
+      const forged = await post({
+        SignatureCEK: signBodySha1(otherKey, body),
+        SignatureCEKCertChainUrl: chain.url,
+      });
+      expect(forged.status).toBe(403);
+      expect(await forged.json()).toMatchObject({ error: { code: 'SIGNATURE_INVALID' } });
+      expect(handled).toBe(1);
+    } finally {
+      await running.close();
+    }
   });
 });
