@@ -8,8 +8,8 @@ export interface TestCertChainOptions {
   /** The leaf's SAN DNS name. Default `cek-requests.clova.ai`, what the verifier requires. */
   sanDomain?: string;
   /**
-   * Reuse one RSA key for the root, intermediate and leaf (the certificates still differ). Saves
-   * two key generations (~100-200 ms); default `true`.
+   * Use one RSA key for the root, intermediate and leaf (the certificates still differ). Saves two
+   * key generations (~100-200 ms) but cannot tell which certificate's key signed; default `false`.
    */
   shareKey?: boolean;
 }
