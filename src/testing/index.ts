@@ -78,13 +78,8 @@ export {
   type ModelJson,
   type SlotTypeEntry,
 } from './model.js';
-export {
-  createResolver,
-  normalizeUtterance,
-  type Resolver,
-  type Resolution,
-  type NearMiss,
-} from './resolve.js';
+export { createResolver, type Resolver, type Resolution, type NearMiss } from './resolve.js';
+export { normalizeUtterance } from './normalize.js';
 
 // The audit behind `cekit check`.
 export {

@@ -1,0 +1,12 @@
+/** Text normalisation shared by the resolver and the slot readers (see resolve.ts for the rules). */
+export function normalizeUtterance(text: string): string {
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[。、，,.!?！？「」『』"'()（）・~〜]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** The normalised text without spaces: what samples and sentences are compared as. */
+export const compactOf = (text: string) => normalizeUtterance(text).replace(/ /g, '');
