@@ -58,8 +58,9 @@ export async function startTestCertChain(options: TestCertChainOptions = {}): Pr
   if (!path.startsWith('/') || pathPrefix === '' || pathPrefix === path) {
     throw new TypeError('startTestCertChain: path must look like /prefix/file, e.g. /cek/chain.pem');
   }
-  const shared: KeyObject | undefined =
-    options.shareKey === false ? undefined : generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+  const shared: KeyObject | undefined = options.shareKey
+    ? generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey
+    : undefined;
   const keyOption = shared ? { key: shared } : {};
   const root = createTestCertificateAuthority({ commonName: 'cekit Test Root CA', ...keyOption });
   const intermediate = root.issue({ commonName: 'cekit Test Intermediate CA', isCA: true, ...keyOption });
