@@ -1,0 +1,229 @@
+import { randomUUID } from 'node:crypto';
+import type { CustomRequest } from '../../custom/protocol/index.js';
+import {
+  buildEventRequest,
+  buildIntentRequest,
+  buildLaunchRequest,
+  buildSessionEndedRequest,
+  DEFAULT_EXTENSION_ID,
+} from '../custom-requests.js';
+import { buildDiscoverAppliancesRequest, type HomeMessage } from '../home-requests.js';
+import { HomeReply } from '../home-reply.js';
+import { generateTestKeyPair } from '../keys.js';
+import { formatProblem } from '../problems.js';
+import { describeRequest, Reply } from '../reply.js';
+import { signedHeaders, type Signer } from '../signer.js';
+import { cekHeaders, type Exchange } from '../transport.js';
+import type { AuditOptions } from './audit.js';
+import type { CapturedRequest } from './captured.js';
+import { connectionClosedIsRefusal, describeExchange, refusal, type Check } from './checks.js';
+
+/**
+ * Which checks an audit runs (spec http-and-validation.md §3.2 for what must be refused): the
+ * black-box ones always, the trusted ones with a key or captured requests.
+ */
+
+/** 1 MiB: far past any real CEK message (a few KiB) and past common body limits. */
+const OVERSIZED_BYTES = 1024 * 1024;
+
+export function planChecks(options: AuditOptions): Check[] {
+  const quick = refusal(options.refusalMs ?? 2000);
+  const extensionId = options.extensionId ?? extensionIdOf(options.replay?.[0]) ?? DEFAULT_EXTENSION_ID;
+  const trusted = options.keys;
+  // With a trusted key, broken-input checks carry a valid signature, so the fault under test is the
+  // only fault; without one they are unsigned and test that nothing is parsed before verification.
+  const headersFor = (body: string) => signedHeaders(trusted, body);
+  const launch = JSON.stringify(buildLaunchRequest({ extensionId }));
+  const stranger = generateTestKeyPair();
+  const hostile = (
+    id: string,
+    title: string,
+    request: Check['request'],
+    extra: Partial<Check> = {},
+  ): Check => ({
+    id,
+    title,
+    mode: 'black-box',
+    request,
+    judge: quick,
+    ...extra,
+  });
+
+  const checks: Check[] = [
+    hostile('unsigned', 'Request without SignatureCEK is refused', {
+      headers: cekHeaders(undefined),
+      body: launch,
+    }),
+    hostile('forged-signature', 'Request signed with an unknown key is refused', {
+      headers: cekHeaders(stranger.sign(launch)),
+      body: launch,
+    }),
+    hostile('tampered-body', 'Body changed after signing is refused', {
+      headers: signedHeaders(trusted ?? stranger, launch),
+      body: launch.replace('LaunchRequest', 'IntentRequest'),
+    }),
+    hostile('garbage-signature', 'A SignatureCEK that is not base64 is refused', {
+      headers: cekHeaders('not a signature!'),
+      body: launch,
+    }),
+    hostile('wrong-content-type', 'A body sent as text/plain is refused', {
+      headers: { ...headersFor(launch), 'content-type': 'text/plain' },
+      body: launch,
+    }),
+    hostile('malformed-json', 'A body that is not JSON is refused', {
+      headers: headersFor('{"version": "1.0", "request": '),
+      body: '{"version": "1.0", "request": ',
+    }),
+    hostile('empty-body', 'An empty body is refused', { headers: headersFor(''), body: '' }),
+    hostile(
+      'oversized-body',
+      `A ${OVERSIZED_BYTES / 1024} KiB body is refused`,
+      { headers: cekHeaders(undefined), body: oversized(launch) },
+      { onError: connectionClosedIsRefusal },
+    ),
+    hostile('wrong-method', 'GET is refused', {
+      method: 'GET',
+      headers: { accept: 'application/json' },
+      body: '',
+    }),
+  ];
+
+  if (trusted) checks.push(...trustedChecks(trusted, extensionId, options.kind ?? 'custom', quick));
+  for (const [index, captured] of (options.replay ?? []).entries())
+    checks.push(...replayChecks(captured, index, quick));
+  return checks;
+}
+
+function trustedChecks(
+  keys: Signer,
+  extensionId: string,
+  kind: 'custom' | 'home',
+  quick: ReturnType<typeof refusal>,
+): Check[] {
+  const signed = (message: unknown) => {
+    const body = JSON.stringify(message);
+    return { headers: signedHeaders(keys, body), body };
+  };
+  const notCek = { hello: 'world', id: randomUUID() };
+  const checks: Check[] = [
+    {
+      id: 'not-a-cek-message',
+      title: 'Signed JSON that is not a CEK message is refused',
+      mode: 'trusted',
+      request: signed(notCek),
+      judge: quick,
+    },
+  ];
+  if (kind === 'home') {
+    const discover = buildDiscoverAppliancesRequest();
+    checks.push(
+      validHome(
+        'discover-appliances',
+        'DiscoverAppliancesRequest gets a valid reply',
+        discover,
+        signed(discover),
+      ),
+    );
+    return checks;
+  }
+  const wrongApp = buildLaunchRequest({ extensionId: `${extensionId}.not-yours` });
+  checks.push({
+    id: 'wrong-application-id',
+    title: 'Signed request for another Extension ID is refused',
+    mode: 'trusted',
+    request: signed(wrongApp),
+    judge: quick,
+  });
+  const valid: [string, CustomRequest][] = [
+    ['launch', buildLaunchRequest({ extensionId })],
+    ['intent', buildIntentRequest('Clova.GuideIntent', {}, { extensionId, session: { new: false } })],
+    ['session-ended', buildSessionEndedRequest({ extensionId, session: { new: false } })],
+    ['event', buildEventRequest('ClovaSkill.SkillEnabled', null, { extensionId, session: null })],
+  ];
+  for (const [id, message] of valid)
+    checks.push(
+      validCustom(`valid-${id}`, `${describeRequest(message)} gets a valid reply`, message, signed(message)),
+    );
+  return checks;
+}
+
+function replayChecks(captured: CapturedRequest, index: number, quick: ReturnType<typeof refusal>): Check[] {
+  let message: CustomRequest | HomeMessage;
+  try {
+    message = JSON.parse(captured.body) as CustomRequest | HomeMessage;
+  } catch {
+    throw new TypeError(`Captured request #${index + 1} is not JSON`);
+  }
+  const request = { headers: cekHeaders(captured.signature), body: captured.body };
+  const n = index + 1;
+  const tampered: Check = {
+    id: `replay-${n}-tampered`,
+    title: `Captured request #${n} with one byte changed is refused`,
+    mode: 'trusted',
+    request: { ...request, body: changeOneByte(captured.body) },
+    judge: quick,
+  };
+  const valid =
+    'header' in message
+      ? validHome(`replay-${n}`, `Captured ${message.header.name} #${n} gets a valid reply`, message, request)
+      : validCustom(
+          `replay-${n}`,
+          `Captured ${describeRequest(message)} #${n} gets a valid reply`,
+          message,
+          request,
+        );
+  return [valid, tampered];
+}
+
+function validCustom(id: string, title: string, message: CustomRequest, request: Check['request']): Check {
+  return {
+    id,
+    title,
+    mode: 'trusted',
+    request,
+    judge: (exchange) => judgeProblems(new Reply(message, exchange).problems, exchange),
+  };
+}
+
+function validHome(id: string, title: string, message: HomeMessage, request: Check['request']): Check {
+  return {
+    id,
+    title,
+    mode: 'trusted',
+    request,
+    judge: (exchange) => judgeProblems(new HomeReply(message, exchange).problems, exchange),
+  };
+}
+
+function judgeProblems(problems: Reply['problems'], exchange: Exchange) {
+  return problems.length === 0
+    ? { passed: true, reason: `answered ${describeExchange(exchange)}, schema-valid` }
+    : {
+        passed: false,
+        reason: `answered ${describeExchange(exchange)}: ${problems.map(formatProblem).join('; ')}`,
+      };
+}
+
+function extensionIdOf(captured: CapturedRequest | undefined): string | undefined {
+  if (!captured) return undefined;
+  try {
+    const id = (JSON.parse(captured.body) as CustomRequest).context?.System?.application?.applicationId;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A valid-looking message padded past the limit, so only its size is wrong. */
+function oversized(body: string): string {
+  const message = JSON.parse(body) as Record<string, unknown>;
+  return JSON.stringify({ ...message, padding: 'x'.repeat(OVERSIZED_BYTES) });
+}
+
+/** Flips one character inside the body's first string value, keeping it JSON. */
+function changeOneByte(body: string): string {
+  const at = body.indexOf('"', body.indexOf(':') + 1) + 1;
+  if (at <= 0 || at >= body.length) return `${body} `;
+  const char = body[at] === 'a' ? 'b' : 'a';
+  return body.slice(0, at) + char + body.slice(at + 1);
+}
