@@ -28,6 +28,8 @@ export type UserOf<T extends ExtensionTypes> = T['user'] extends object ? T['use
  * they changed. The id is the speaking user (`session.user`), else the device owner (`context.System.user`).
  */
 export class UserAttributes<U extends object> {
+  /** The one load of this request: concurrent `load()` calls share it, so no change is lost. */
+  private pending: Promise<Partial<U>> | undefined;
   private loaded: Partial<U> | undefined;
   private snapshot: string | undefined;
   private deleted = false;
@@ -39,29 +41,41 @@ export class UserAttributes<U extends object> {
   ) {}
 
   /** The attributes object; mutate it and cekit saves it. Loaded once per request. */
-  async load(): Promise<Partial<U>> {
-    if (this.loaded) return this.loaded;
+  load(): Promise<Partial<U>> {
+    this.pending ??= this.fetch();
+    return this.pending;
+  }
+
+  private async fetch(): Promise<Partial<U>> {
     const stored = this.id !== undefined && this.store ? await this.store.get(this.id) : undefined;
     this.loaded = stored ?? {};
     this.snapshot = JSON.stringify(this.loaded);
-    this.deleted = false;
     return this.loaded;
   }
 
   /** Removes everything stored for the user (answer `ClovaSkill.SkillDisabled` with this, spec §3.4.1). */
   async delete(): Promise<void> {
+    await this.pending?.catch(() => undefined);
     if (this.id !== undefined && this.store) await this.store.delete(this.id);
-    this.loaded = {};
+    const empty: Partial<U> = {};
+    this.loaded = empty;
     this.snapshot = '{}';
     this.deleted = true;
+    this.pending = Promise.resolve(empty);
+  }
+
+  /** Whether `load()` (or `delete()`) was called during this request. */
+  get isLoaded(): boolean {
+    return this.pending !== undefined;
   }
 
   /** @internal Writes back when loaded and changed. */
   async save(): Promise<boolean> {
-    if (this.loaded === undefined || this.id === undefined || !this.store) return false;
+    if (this.pending === undefined || this.id === undefined || !this.store) return false;
+    await this.pending;
     const now = JSON.stringify(this.loaded);
     if (now === this.snapshot || (this.deleted && now === '{}')) return false;
-    await this.store.set(this.id, this.loaded);
+    await this.store.set(this.id, this.loaded!);
     this.snapshot = now;
     return true;
   }

@@ -368,3 +368,50 @@ describe('createExtension: failure paths', () => {
     expect(await store.get('U399a1e08a8d474521fc4bbd8c7b4148f')).toBeUndefined();
   });
 });
+
+describe('createExtension: synchronous fast path', () => {
+  const context = { kind: 'custom' as const, signal: new AbortController().signal, receivedAt: 0 };
+
+  it('answers synchronously when there is no middleware and the handler is synchronous', () => {
+    const app = testExtension();
+    app.intent('OrderPizza', (ctx) => ctx.say('sync'));
+    const answer = app.dispatch(fixture('intent-request'), context);
+    expect(answer).not.toBeInstanceOf(Promise);
+    expect((answer as { response: { shouldEndSession: boolean } }).response.shouldEndSession).toBe(true);
+  });
+
+  it('goes asynchronous for async handlers, middleware, and loaded user attributes', async () => {
+    const app = testExtension({ storage: memoryStore() });
+    app.intent('OrderPizza', async (ctx) => ctx.say('async'));
+    app.intent('Clova.CancelIntent', (ctx) => {
+      void ctx.user.load();
+      ctx.say('loads');
+    });
+    expect(app.dispatch(fixture('intent-request'), context)).toBeInstanceOf(Promise);
+    expect(app.dispatch(fixture('intent-request-builtin-cancel'), context)).toBeInstanceOf(Promise);
+    const withMiddleware = testExtension();
+    withMiddleware.use((_ctx, next) => next());
+    withMiddleware.intent('OrderPizza', (ctx) => ctx.say('sync'));
+    const answer = withMiddleware.dispatch(fixture('intent-request'), context);
+    expect(answer).toBeInstanceOf(Promise);
+    expect(speechOf(await answer).values.value).toBe('sync');
+  });
+});
+
+describe('user attributes: concurrent loads', () => {
+  it('shares one load between concurrent load() calls, so no change is lost', async () => {
+    const store = memoryStore<{ a: number; b: number }>();
+    let reads = 0;
+    const counting = { ...store, get: (id: string) => (reads++, store.get(id)) };
+    const app = testExtension<{ user: { a: number; b: number } }>({ storage: counting });
+    app.intent('OrderPizza', async (ctx) => {
+      const [first, second] = await Promise.all([ctx.user.load(), ctx.user.load()]);
+      first.a = 1;
+      second.b = 2;
+      ctx.say('ok');
+    });
+    await send(app, fixture('intent-request'));
+    expect(reads).toBe(1);
+    expect(await store.get('U399a1e08a8d474521fc4bbd8c7b4148f')).toEqual({ a: 1, b: 2 });
+  });
+});
