@@ -4,7 +4,6 @@
  */
 import {
   createServer,
-  type IncomingMessage,
   type RequestListener,
   type Server,
   type ServerResponse,
@@ -18,67 +17,61 @@ export type { EndpointSource } from '../core/endpoint.js';
 
 /** A `(req, res)` listener for `http.createServer`, `https.createServer` or any Node framework's raw hook. */
 export function createListener(source: EndpointSource): RequestListener {
+  return listenerFor(source, () => false);
+}
+
+/** The listener behind `createListener` and `serve`; `closing()` makes every answer close its connection. */
+function listenerFor(source: EndpointSource, closing: () => boolean): RequestListener {
   const endpoint = toEndpoint(source);
   const limit = endpoint.bodyLimit;
   return (req, res) => {
     // Refuse a declared oversize body before reading a byte of it. (A Content-Length that lies low is
     // cut by Node's parser at the declared length; one that lies high never completes and is ended by
-    // the server's request timeout. Chunked bodies are counted as they arrive.)
+    // serve()'s request timeout. Chunked bodies are counted as they arrive.)
     const declared = Number(req.headers['content-length']);
     if (declared > limit) {
       writeRejection(res, 'PAYLOAD_TOO_LARGE', true);
       req.resume();
       return;
     }
-    readBody(req, limit).then(
-      (body) => {
-        if (body === undefined) {
-          writeRejection(res, 'PAYLOAD_TOO_LARGE', true);
-          return;
-        }
-        endpoint.handle({ method: req.method ?? 'GET', headers: req.headers, body }).then(
-          (answer) => write(res, answer),
-          // `handle` never rejects by contract; answer a 4xx rather than trust that blindly.
-          () => writeRejection(res, 'INVALID_MESSAGE', false),
-        );
-      },
-      // The client went away mid-body: nobody is left to answer.
-      () => res.destroy(),
-    );
-  };
-}
-
-/** Collects the body; `undefined` once it passes `limit` (the rest is drained, not buffered). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
+    // Plain listeners, no promise per body: this is the hot path.
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
-    let ended = false;
     req.on('data', (chunk: Buffer) => {
       if (over) return;
       size += chunk.length;
-      if (size > limit) {
-        over = true;
-        chunks.length = 0;
-        resolve(undefined);
+      if (size <= limit) {
+        chunks.push(chunk);
         return;
       }
-      chunks.push(chunk);
+      // Keep draining (not buffering) so the answer can be written; the connection is then closed.
+      over = true;
+      chunks.length = 0;
+      writeRejection(res, 'PAYLOAD_TOO_LARGE', true);
     });
     req.on('end', () => {
-      ended = true;
-      if (!over) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      if (over) return;
+      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+      endpoint.handle({ method: req.method ?? 'GET', headers: req.headers, body }).then(
+        (answer) => write(res, answer, closing()),
+        // `handle` never rejects by contract; answer a 4xx rather than trust that blindly.
+        () => writeRejection(res, 'INVALID_MESSAGE', false),
+      );
     });
-    req.on('error', reject);
-    req.on('close', () => {
-      if (!ended && !over) reject(new Error('The request was aborted before its body ended'));
-    });
-  });
+    // The client went away mid-body: nobody is left to answer.
+    req.on('error', () => res.destroy());
+  };
 }
 
-function write(res: ServerResponse, answer: RawResponse): void {
-  res.writeHead(answer.status, { ...answer.headers, 'content-length': Buffer.byteLength(answer.body) });
+function write(res: ServerResponse, answer: RawResponse, close: boolean): void {
+  const headers: Record<string, string | number> = {
+    ...answer.headers,
+    'content-length': Buffer.byteLength(answer.body),
+  };
+  // During a graceful shutdown, tell keep-alive clients to let go of the connection.
+  if (close) headers.connection = 'close';
+  res.writeHead(answer.status, headers);
   res.end(answer.body);
 }
 
@@ -130,8 +123,6 @@ export interface RunningServer {
 export async function serve(source: EndpointSource, options: ServeOptions = {}): Promise<RunningServer> {
   const endpoint = toEndpoint(source);
   await endpoint.ready();
-  const listener = createListener(endpoint);
-  const inFlight = new Set<ServerResponse>();
   let closing: Promise<void> | undefined;
   const requestTimeout = options.requestTimeoutMs ?? 15_000;
   const server = createServer(
@@ -142,13 +133,7 @@ export async function serve(source: EndpointSource, options: ServeOptions = {}):
       // Node only checks the timeouts above this often (default 30 s, longer than the timeout itself).
       connectionsCheckingInterval: Math.min(1000, requestTimeout / 2),
     },
-    (req, res) => {
-      // Once shutdown began, every answer closes its connection so keep-alive clients let go.
-      if (closing) res.setHeader('connection', 'close');
-      inFlight.add(res);
-      res.once('close', () => inFlight.delete(res));
-      listener(req, res);
-    },
+    listenerFor(endpoint, () => closing !== undefined),
   );
   server.on('clientError', answerClientError);
   const port = options.port ?? Number(process.env.PORT ?? 3000);
@@ -165,7 +150,6 @@ export async function serve(source: EndpointSource, options: ServeOptions = {}):
     (closing ??= new Promise<void>((resolve) => {
       const timer = setTimeout(() => server.closeAllConnections(), options.shutdownTimeoutMs ?? 10_000);
       timer.unref();
-      for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
       server.close(() => {
         clearTimeout(timer);
         endpoint.close();

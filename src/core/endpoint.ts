@@ -96,9 +96,10 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
   const extensionIds = resolveExtensionIds(options, dispatcher.kinds, logger);
   const serves = new Set<MessageKind>(dispatcher.kinds);
 
-  async function handle(request: RawRequest): Promise<RawResponse> {
+  // The pipeline stays synchronous until something really has to wait (a key download, an async
+  // handler): on the common path a request costs one promise, the one `handle` returns.
+  function handle(request: RawRequest): Promise<RawResponse> {
     const receivedAt = performance.now();
-    let message: Record<string, unknown> | undefined;
     try {
       if (request.method !== 'POST') throw new RejectionError('METHOD_NOT_ALLOWED');
       const contentType = singleHeader(readHeader(request.headers, 'content-type'));
@@ -109,16 +110,32 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
       if (body.byteLength === 0) throw new RejectionError('EMPTY_BODY');
 
       const pending = verifier.verify(body, request.headers);
-      if (pending !== undefined) await pending;
+      if (pending !== undefined) {
+        return pending.then(
+          () => settle(answerVerified(body, receivedAt)),
+          (error: unknown) => reject(error, undefined, receivedAt),
+        );
+      }
+      return settle(answerVerified(body, receivedAt));
+    } catch (error) {
+      return Promise.resolve(reject(error, undefined, receivedAt));
+    }
+  }
 
+  /** Everything after the signature: parse, route by kind, check the applicationId, dispatch. */
+  function answerVerified(body: Uint8Array, receivedAt: number): RawResponse | Promise<RawResponse> {
+    let message: Record<string, unknown> | undefined;
+    let kind: MessageKind;
+    try {
       message = parseJsonBody(body);
-      const kind = messageKind(message);
-      if (kind === undefined) {
+      const found = messageKind(message);
+      if (found === undefined) {
         throw new RejectionError(
           'INVALID_MESSAGE',
           'Expected a Custom message (request) or a Clova Home message (header, payload).',
         );
       }
+      kind = found;
       if (!serves.has(kind))
         throw new RejectionError('UNSUPPORTED_MESSAGE', `This endpoint does not serve ${kind} messages.`);
       if (kind === 'custom' && extensionIds !== undefined) {
@@ -127,65 +144,87 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
           throw new RejectionError('APPLICATION_ID_MISMATCH');
         }
       }
-
       dispatcher.validate?.(message);
-      const body200 = await dispatchWithinBudget(message, kind, receivedAt);
-      if (requestLog) {
-        logger[requestLog]('cekit: request', {
-          kind,
-          ...dispatcher.describe?.(message),
-          status: 200,
-          ms: round(performance.now() - receivedAt),
-        });
-      }
-      return { status: 200, headers: JSON_HEADERS, body: body200 };
     } catch (error) {
       return reject(error, message, receivedAt);
     }
+    const verified = message;
+    const text = dispatchWithinBudget(verified, kind, receivedAt);
+    return typeof text === 'string'
+      ? accepted(text, verified, kind, receivedAt)
+      : text.then((json) => accepted(json, verified, kind, receivedAt));
   }
 
-  /** Runs the dispatcher under the response budget; always yields serialised JSON for a 200. */
-  async function dispatchWithinBudget(
+  function accepted(
+    json: string,
     message: Record<string, unknown>,
     kind: MessageKind,
     receivedAt: number,
-  ) {
-    const controller = new AbortController();
-    const context: DispatchContext = { kind, signal: controller.signal, receivedAt };
-    let timer: ReturnType<typeof setTimeout> | undefined;
+  ): RawResponse {
+    if (requestLog) {
+      logger[requestLog]('cekit: request', {
+        kind,
+        ...dispatcher.describe?.(message),
+        status: 200,
+        ms: round(performance.now() - receivedAt),
+      });
+    }
+    return { status: 200, headers: JSON_HEADERS, body: json };
+  }
+
+  /**
+   * Runs the dispatcher under the response budget; always yields serialised JSON for a 200. A
+   * synchronous answer is serialised on the spot; only a promise gets the budget timer.
+   */
+  function dispatchWithinBudget(
+    message: Record<string, unknown>,
+    kind: MessageKind,
+    receivedAt: number,
+  ): string | Promise<string> {
+    const context = new BudgetContext(kind, receivedAt);
+    let result: unknown;
     try {
-      const result = dispatcher.dispatch(message, context);
-      const answer = isPromise(result)
-        ? await Promise.race([
-            result,
-            new Promise<typeof TIMED_OUT>((resolve) => {
-              timer = setTimeout(resolve, budgetMs, TIMED_OUT);
-            }),
-          ])
-        : result;
-      if (answer === TIMED_OUT) {
-        controller.abort(new Error(`Response budget of ${budgetMs} ms exceeded`));
+      result = dispatcher.dispatch(message, context);
+      if (!isPromise(result)) return serialise(result);
+    } catch (error) {
+      return failed(message, context, error);
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const budget = new Promise<typeof TIMED_OUT>((resolve) => {
+      timer = setTimeout(resolve, budgetMs, TIMED_OUT);
+    });
+    return Promise.race([result, budget]).then(
+      (answer) => {
+        clearTimeout(timer);
+        if (answer !== TIMED_OUT) {
+          try {
+            return serialise(answer);
+          } catch (error) {
+            return failed(message, context, error);
+          }
+        }
+        context.abort(new Error(`Response budget of ${budgetMs} ms exceeded`));
         logger.warn('cekit: handler did not answer within the response budget; sent the fallback', {
           kind,
           budgetMs,
           ...dispatcher.describe?.(message),
         });
         return fallback(message, context, { type: 'timeout', budgetMs });
-      }
-      // `undefined` (a handler that forgot to return) would serialise to nothing; CEK needs a body.
-      const text = answer === undefined ? undefined : JSON.stringify(answer);
-      if (text === undefined) throw new Error('The dispatcher returned no answer');
-      return text;
-    } catch (error) {
-      logger.error('cekit: handler failed; sent the fallback', {
-        kind,
-        ...dispatcher.describe?.(message),
-        ...describeError(error),
-      });
-      return fallback(message, context, { type: 'error', error });
-    } finally {
-      if (timer !== undefined) clearTimeout(timer);
-    }
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        return failed(message, context, error);
+      },
+    );
+  }
+
+  function failed(message: Record<string, unknown>, context: DispatchContext, error: unknown): string {
+    logger.error('cekit: handler failed; sent the fallback', {
+      kind: context.kind,
+      ...dispatcher.describe?.(message),
+      ...describeError(error),
+    });
+    return fallback(message, context, { type: 'error', error });
   }
 
   function fallback(
@@ -262,6 +301,48 @@ function combineDispatchers(input: Dispatcher | readonly Dispatcher[]): Dispatch
 }
 
 const TIMED_OUT: unique symbol = Symbol('timed out');
+
+/** `undefined` (a handler that forgot to return) would serialise to nothing; CEK needs a body. */
+function serialise(answer: unknown): string {
+  const text = answer === undefined ? undefined : JSON.stringify(answer);
+  if (text === undefined) throw new Error('The dispatcher returned no answer');
+  return text;
+}
+
+/**
+ * The dispatch context. Its AbortController is only built when a handler asks for `signal`: most
+ * never do, and an AbortController per request is a measurable share of the hot path.
+ */
+class BudgetContext implements DispatchContext {
+  readonly kind: MessageKind;
+  readonly receivedAt: number;
+  #controller: AbortController | undefined;
+  #reason: unknown;
+  #aborted = false;
+
+  constructor(kind: MessageKind, receivedAt: number) {
+    this.kind = kind;
+    this.receivedAt = receivedAt;
+  }
+
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+
+  abort(reason: unknown): void {
+    this.#aborted = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+  }
+}
+
+function settle(result: RawResponse | Promise<RawResponse>): Promise<RawResponse> {
+  return isPromise(result) ? result : Promise.resolve(result);
+}
 
 function isPromise(value: unknown): value is PromiseLike<unknown> {
   return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
