@@ -2,12 +2,7 @@
  * `node:http` adapter: a request listener and a `serve()` helper with graceful shutdown.
  * @module
  */
-import {
-  createServer,
-  type RequestListener,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { RejectionError, type RejectionCode } from '../core/errors.js';
