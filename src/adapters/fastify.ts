@@ -51,9 +51,9 @@ export const cekitFastify: FastifyPluginAsync<CekitFastifyOptions> = async (fast
     let response: RawResponse;
     if (status === 413) response = oversizedResponse(method ?? 'GET', headers, limit);
     else {
-      // Fastify refused the request before the route ran (bad Content-Type or Content-Length, ...):
-      // the core's answer for what it can judge, otherwise a 400. Never a 5xx.
-      response = headRejection(method ?? 'GET', headers) ?? rejectionResponse('INVALID_MESSAGE');
+      // Fastify refused the request before the route ran (a Content-Length that does not match the
+      // body, ...): the core's answer for what it can judge, otherwise MALFORMED_HTTP. Never a 5xx.
+      response = headRejection(method ?? 'GET', headers) ?? rejectionResponse('MALFORMED_HTTP');
       request.log.warn({ err: error }, 'cekit: Fastify refused a request before the CEK route');
     }
     return send(reply, response, status === 413);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Endpoint } from 'cekit';
+import { REJECTIONS, type Endpoint } from 'cekit';
 import { cekitFastify } from 'cekit/fastify';
 import {
   countingDispatcher,
@@ -66,6 +66,29 @@ runConformance({
 });
 
 describe('Fastify plugin', () => {
+  it("answers Fastify's own framing errors with the core's JSON format, not Fastify's", async () => {
+    const dispatcher = countingDispatcher();
+    const app = Fastify();
+    await app.register(cekitFastify, { extension: testEndpoint(dispatcher), path: '/clova' });
+    try {
+      for (const declared of ['100', '3']) {
+        const answer = await app.inject({
+          method: 'POST',
+          url: '/clova',
+          headers: { 'content-type': 'application/json', 'content-length': declared },
+          payload: '{"a":1}',
+        });
+        expect(answer.statusCode).toBe(400);
+        expect(answer.json()).toEqual({
+          error: { code: 'MALFORMED_HTTP', message: REJECTIONS.MALFORMED_HTTP.message },
+        });
+      }
+      expect(dispatcher.calls).toBe(0);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('is encapsulated: the application keeps its JSON parser and error handler', async () => {
     const dispatcher = countingDispatcher();
     const app = Fastify();
