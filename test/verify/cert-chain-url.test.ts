@@ -24,6 +24,11 @@ const HOSTILE_PRODUCTION_URLS: readonly [string, string][] = [
   ['encoded dot-dot', 'https://cek-requests.clova.ai/cek/%2e%2e/x/chain.pem'],
   ['encoded upper-case dot-dot', 'https://cek-requests.clova.ai/cek/%2E%2E/chain.pem'],
   ['encoded slash', 'https://cek-requests.clova.ai/cek%2f..%2fx/chain.pem'],
+  // The parser resolves %2e%2e as a dot segment by itself; these survive parsing and only the
+  // raw-string screen stops them before a server that decodes them would.
+  ['encoded traversal inside one segment', 'https://cek-requests.clova.ai/cek/a%2f%2e%2e%2fb.pem'],
+  ['encoded NUL', 'https://cek-requests.clova.ai/cek/chain.pem%00.txt'],
+  ['encoded backslash', 'https://cek-requests.clova.ai/cek/a%5c..%5cb.pem'],
   ['backslash', 'https://cek-requests.clova.ai/cek\\..\\x/chain.pem'],
   ['backslash after the host', 'https://cek-requests.clova.ai\\cek/chain.pem'],
   ['outside the prefix', 'https://cek-requests.clova.ai/other/chain.pem'],

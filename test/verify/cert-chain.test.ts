@@ -266,6 +266,17 @@ describe('certChainVerifier: hostile downloads', () => {
     await expectRefused(publish(fake), 'CERT_CHAIN_MALFORMED');
   });
 
+  it('refuses a certificate with bytes after its DER', async () => {
+    const der = Buffer.concat([chain.leaf.certificate.raw, Buffer.from([0x00, 0x00])]);
+    const lines =
+      der
+        .toString('base64')
+        .match(/.{1,64}/g)
+        ?.join('\n') ?? '';
+    const padded = `-----BEGIN CERTIFICATE-----\n${lines}\n-----END CERTIFICATE-----\n`;
+    await expectRefused(publish(padded + chain.intermediate.certificatePem), 'CERT_CHAIN_MALFORMED');
+  });
+
   it('refuses a chain with another PEM block mixed in', async () => {
     await expectRefused(publish(chain.chainPem + chain.leaf.privateKeyPem), 'CERT_CHAIN_MALFORMED');
   });
