@@ -43,6 +43,23 @@ export interface ConversationOptions extends Omit<RequestOptions, 'session' | 'r
   homeAccessToken?: string;
 }
 
+interface DiscoveredAppliance {
+  applianceId: string;
+  actions?: string[];
+  additionalApplianceDetails?: Record<string, unknown>;
+}
+
+/**
+ * CLOVA would not send this Clova Home request: the appliance was not discovered or does not declare
+ * the action (clova-home-extension.md §2). The user hears a refusal; the extension is never called.
+ */
+export class NotForwardedError extends Error {
+  constructor(reason: string) {
+    super(`CLOVA would not forward this request: ${reason}`);
+    this.name = 'NotForwardedError';
+  }
+}
+
 /** One request and its reply, in order. */
 export type Turn =
   | { kind: 'custom'; request: CustomRequest; reply: Reply; resolution?: Resolution }
@@ -60,6 +77,8 @@ export class Conversation {
   private readonly options: ConversationOptions;
   private readonly resolver: Resolver | undefined;
   private session: { id: string; new: boolean; attributes: Record<string, unknown> } | undefined;
+  /** Appliances from the last discovery, by id; undefined until `discover()` ran. */
+  private appliances: Map<string, DiscoveredAppliance> | undefined;
 
   constructor(options: ConversationOptions) {
     this.options = options;
@@ -145,14 +164,56 @@ export class Conversation {
     return this.checked(reply);
   }
 
-  /** Clova Home: `DiscoverAppliancesRequest` (clova-home-extension.md §3). */
-  discover(): Promise<HomeReply> {
-    return this.sendHome(buildDiscoverAppliancesRequest(this.homeOptions()));
+  /**
+   * Clova Home: `DiscoverAppliancesRequest` (clova-home-extension.md §3). The appliances it returns are
+   * remembered, so `control()` then behaves like CLOVA (§2).
+   */
+  async discover(): Promise<HomeReply> {
+    const reply = await this.sendHome(buildDiscoverAppliancesRequest(this.homeOptions()));
+    const found =
+      reply.name === 'DiscoverAppliancesResponse' ? reply.payload.discoveredAppliances : undefined;
+    if (Array.isArray(found)) {
+      this.appliances = new Map();
+      for (const appliance of found as DiscoveredAppliance[]) {
+        if (typeof appliance?.applianceId === 'string') this.appliances.set(appliance.applianceId, appliance);
+      }
+    }
+    return reply;
   }
 
-  /** Clova Home: a control or query request, e.g. `control('SetBrightness', 'light-1', { brightness: 50 })`. */
-  control(action: string, applianceId: string, fields: Record<string, unknown> = {}): Promise<HomeReply> {
-    return this.sendHome(buildHomeControlRequest(action, applianceId, fields, this.homeOptions()));
+  /**
+   * Clova Home: a control or query request, e.g. `control('SetBrightness', 'light-1', { brightness: 50 })`.
+   * After `discover()`, like CLOVA (§2), it refuses (throws `NotForwardedError`, nothing sent) an
+   * appliance that was not discovered or an action the appliance did not declare, and echoes the
+   * appliance's `additionalApplianceDetails` (§4.2). `sendHome()` sends anything as is.
+   */
+  async control(
+    action: string,
+    applianceId: string,
+    fields: Record<string, unknown> = {},
+  ): Promise<HomeReply> {
+    const appliance = this.appliances?.get(applianceId);
+    if (this.appliances && !appliance)
+      throw new NotForwardedError(`discovery did not return an appliance "${applianceId}"`);
+    const name = action.replace(/Request$/, '');
+    // HealthCheck is sent to any discovered appliance (not listed in `actions`, §2).
+    if (
+      appliance &&
+      name !== 'HealthCheck' &&
+      Array.isArray(appliance.actions) &&
+      !appliance.actions.includes(name)
+    ) {
+      throw new NotForwardedError(
+        `appliance "${applianceId}" does not declare ${name} (its actions: ${appliance.actions.join(', ') || 'none'})`,
+      );
+    }
+    const details = appliance?.additionalApplianceDetails;
+    return this.sendHome(
+      buildHomeControlRequest(action, applianceId, fields, {
+        ...this.homeOptions(),
+        ...(details && typeof details === 'object' ? { additionalApplianceDetails: details } : {}),
+      }),
+    );
   }
 
   /** Sends a Clova Home message you built yourself (signed). */

@@ -58,7 +58,13 @@ export {
   type OutgoingRequest,
   type HttpTransportOptions,
 } from './transport.js';
-export { createConversation, Conversation, type ConversationOptions, type Turn } from './conversation.js';
+export {
+  createConversation,
+  Conversation,
+  NotForwardedError,
+  type ConversationOptions,
+  type Turn,
+} from './conversation.js';
 export { signedHeaders, type Signer } from './signer.js';
 export { Reply, describeRequest } from './reply.js';
 export { HomeReply } from './home-reply.js';

@@ -7,6 +7,7 @@ import {
   buildHomeControlRequest,
   createConversation,
   generateTestKeyPair,
+  NotForwardedError,
   ReplyProblemError,
   type HomeMessage,
 } from 'cekit/testing';
@@ -46,7 +47,7 @@ function lightEndpoint(answer?: (message: HomeMessage) => HomeMessage) {
                   isReachable: true,
                   actions: ['TurnOn', 'TurnOff'],
                   applianceTypes: ['LIGHT'],
-                  additionalApplianceDetails: {},
+                  additionalApplianceDetails: { room: 'living' },
                 },
               ],
             },
@@ -98,8 +99,27 @@ describe('Clova Home through the harness', () => {
     const on = await cek.control('TurnOn', 'light-1');
     expect(on).toMatchObject({ name: 'TurnOnConfirmation', isError: false, ok: true });
 
-    const missing = await cek.control('TurnOff', 'light-9');
+    // Without a discovery first, the request goes through and the extension answers with an error.
+    const fresh = createConversation({ target: lightEndpoint(), keys });
+    const missing = await fresh.control('TurnOff', 'light-9');
     expect(missing).toMatchObject({ name: 'NoSuchTargetError', isError: true, ok: true });
+  });
+
+  it('after discovery, refuses like CLOVA what the appliance did not declare, and echoes its details', async () => {
+    const cek = createConversation({ target: lightEndpoint(), keys });
+    await cek.discover();
+    await expect(cek.control('TurnOff', 'light-9')).rejects.toThrow(
+      new NotForwardedError('discovery did not return an appliance "light-9"'),
+    );
+    await expect(cek.control('SetBrightness', 'light-1', { brightness: 10 })).rejects.toThrow(
+      'appliance "light-1" does not declare SetBrightness (its actions: TurnOn, TurnOff)',
+    );
+    expect(cek.history).toHaveLength(1); // nothing was sent
+    const on = await cek.control('TurnOn', 'light-1');
+    expect(on.request.payload.appliance).toEqual({
+      applianceId: 'light-1',
+      additionalApplianceDetails: { room: 'living' },
+    });
   });
 
   it('reports a reply that does not answer the request', async () => {
