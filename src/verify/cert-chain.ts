@@ -102,10 +102,18 @@ export function certChainVerifier(options: CertChainVerifierOptions = {}): Reque
       });
       throw new RejectionError('CERT_CHAIN_UNAVAILABLE', `Download failed (${reason}).`, { cause: error });
     }
-    const certificates = parsePemChain(text, maxChainLength);
-    const chain = validateChain(certificates, sanDomain, anchors, now());
-    logger.info('cekit: certificate chain validated', { url: url.href, certificates: certificates.length });
-    return chain;
+    try {
+      const certificates = parsePemChain(text, maxChainLength);
+      const chain = validateChain(certificates, sanDomain, anchors, now());
+      logger.info('cekit: certificate chain validated', { url: url.href, certificates: certificates.length });
+      return chain;
+    } catch (error) {
+      if (error instanceof RejectionError) throw error;
+      // Node's X.509 API throwing on a certificate it parsed: still the chain's fault, still refused.
+      throw new RejectionError('CERT_CHAIN_MALFORMED', 'A certificate could not be examined.', {
+        cause: error,
+      });
+    }
   }
 
   async function verifyCold(body: Uint8Array, signature: Buffer, raw: string): Promise<void> {
