@@ -1,6 +1,7 @@
 /**
  * AWS Lambda adapter: one handler for API Gateway REST APIs (payload v1), HTTP APIs (v2), Lambda
- * function URLs (v2 shape) and, only when explicitly enabled, direct invocations. The event shapes are
+ * function URLs (v2 shape), Application Load Balancer targets and, only when explicitly enabled,
+ * direct invocations. The event shapes are
  * declared here structurally, so neither `aws-lambda` types nor any AWS SDK are needed.
  *
  * ```ts
@@ -9,6 +10,7 @@
  * ```
  * @module
  */
+import { STATUS_CODES } from 'node:http';
 import { toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
 import { RejectionError, type RejectionBody } from '../core/errors.js';
 import type { HeaderRecord, HeaderSource } from '../core/headers.js';
@@ -19,9 +21,13 @@ import { rejectionResponse } from './raw-body.js';
 
 export type { EndpointSource } from '../core/endpoint.js';
 
-/** API Gateway REST API proxy event (payload format 1.0), the fields cekit reads. */
+/**
+ * API Gateway REST API proxy event (payload format 1.0), the fields cekit reads. Application Load
+ * Balancer events have the same shape, plus `requestContext.elb`.
+ */
 export interface ApiGatewayV1Event {
   httpMethod: string;
+  requestContext?: { elb?: unknown } | null;
   headers?: Record<string, string | undefined> | null;
   /** Every value of every header; present on REST APIs and preferred, so duplicates are seen. */
   multiValueHeaders?: Record<string, string[] | undefined> | null;
@@ -45,10 +51,16 @@ export type DirectInvocationEvent = Record<string, unknown>;
 /** Every event {@link toLambdaHandler} accepts; the shape is recognised at run time. */
 export type LambdaEvent = ApiGatewayV1Event | ApiGatewayV2Event | DirectInvocationEvent;
 
-/** The proxy result API Gateway (v1 and v2) and function URLs expect. */
+/**
+ * The proxy result API Gateway (v1 and v2), function URLs and load balancers expect. Load balancers
+ * also get `statusDescription`, and `multiValueHeaders` instead of `headers` when the target group
+ * has multi-value headers on (the event then carries `multiValueHeaders` only).
+ */
 export interface LambdaHttpResult {
   statusCode: number;
-  headers: Record<string, string>;
+  statusDescription?: string;
+  headers?: Record<string, string>;
+  multiValueHeaders?: Record<string, string[]>;
   body: string;
   isBase64Encoded: false;
 }
@@ -88,7 +100,7 @@ export function toLambdaHandler(source: EndpointSource, options: LambdaAdapterOp
 
   return async (event) => {
     const request = httpRequestOf(event);
-    if (request !== undefined) return toResult(await endpoint.handle(request));
+    if (request !== undefined) return toResult(await endpoint.handle(request), event);
     if (isDirectInvocation(event)) {
       if (direct === undefined) {
         if (!refusedLogged) {
@@ -170,13 +182,19 @@ function isDirectInvocation(event: LambdaEvent): event is DirectInvocationEvent 
   );
 }
 
-function toResult(response: RawResponse): LambdaHttpResult {
-  return {
-    statusCode: response.status,
-    headers: response.headers,
-    body: response.body,
-    isBase64Encoded: false,
-  };
+function toResult(response: RawResponse, event: LambdaEvent): LambdaHttpResult {
+  const { status, headers, body } = response;
+  const elb = (event as ApiGatewayV1Event).requestContext?.elb;
+  if (elb === undefined || elb === null) return { statusCode: status, headers, body, isBase64Encoded: false };
+  // A load balancer answers with the status line text it is given, and reads only the header form
+  // its target group uses (AWS ELB docs, "Lambda functions as targets").
+  const statusDescription = `${status} ${STATUS_CODES[status] ?? ''}`.trimEnd();
+  if ((event as ApiGatewayV1Event).multiValueHeaders) {
+    const multiValueHeaders: Record<string, string[]> = {};
+    for (const name in headers) multiValueHeaders[name] = [headers[name]!];
+    return { statusCode: status, statusDescription, multiValueHeaders, body, isBase64Encoded: false };
+  }
+  return { statusCode: status, statusDescription, headers, body, isBase64Encoded: false };
 }
 
 function refusal(

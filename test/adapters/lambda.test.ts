@@ -65,6 +65,31 @@ const httpApi =
     };
   };
 
+/**
+ * Application Load Balancer target event: the v1 shape with `requestContext.elb`, and either
+ * `headers` (names lower-cased, last value wins) or, with multi-value headers on, `multiValueHeaders` only.
+ */
+const loadBalancer =
+  (multiValue: boolean): EventShape =>
+  (request) => {
+    const single: Record<string, string> = {};
+    const multi: Record<string, string[]> = {};
+    for (const [name, value] of Object.entries(request.headers)) {
+      single[name.toLowerCase()] = [value].flat().at(-1)!;
+      multi[name.toLowerCase()] = [value].flat();
+    }
+    return {
+      requestContext: {
+        elb: { targetGroupArn: 'arn:aws:elasticloadbalancing:ap-northeast-1:1:targetgroup/cek/1' },
+      },
+      httpMethod: request.method,
+      path: '/clova',
+      ...(multiValue ? { multiValueHeaders: multi } : { headers: single }),
+      body: encode(request.body, true),
+      isBase64Encoded: true,
+    };
+  };
+
 function encode(body: Uint8Array | undefined, base64: boolean): string | undefined {
   if (body === undefined || body.byteLength === 0) return undefined;
   return Buffer.from(body).toString(base64 ? 'base64' : 'utf8');
@@ -74,7 +99,9 @@ async function invoke(handler: LambdaHandler, event: Record<string, unknown>): P
   const result = (await handler(event)) as LambdaHttpResult;
   expect(result.isBase64Encoded).toBe(false);
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(result.headers)) headers[name.toLowerCase()] = value;
+  for (const [name, value] of Object.entries(result.headers ?? {})) headers[name.toLowerCase()] = value;
+  for (const [name, values] of Object.entries(result.multiValueHeaders ?? {}))
+    headers[name.toLowerCase()] = values.join(', ');
   return { status: result.statusCode, headers, body: result.body };
 }
 
@@ -83,6 +110,8 @@ const SHAPES: Array<[string, EventShape]> = [
   ['API Gateway REST API (v1), binary media type (base64 body)', restApi(true)],
   ['API Gateway HTTP API (v2)', httpApi(false)],
   ['Lambda function URL (base64 body)', httpApi(true, true)],
+  ['Application Load Balancer', loadBalancer(false)],
+  ['Application Load Balancer, multi-value headers', loadBalancer(true)],
 ];
 
 for (const [name, shape] of SHAPES) {
@@ -100,6 +129,24 @@ const launch = signedVector('signed-launch-request');
 const launchMessage = JSON.parse(launch.rawBody) as Record<string, unknown>;
 
 describe('Lambda: headers', () => {
+  it('answers a load balancer with a status description, in the header form its event used', async () => {
+    const handler = toLambdaHandler(testEndpoint(countingDispatcher()), { logger: silentLogger });
+    const single = (await handler(loadBalancer(false)(signedLaunch()))) as LambdaHttpResult;
+    expect(single).toMatchObject({ statusCode: 200, statusDescription: '200 OK' });
+    expect(single.headers?.['content-type']).toMatch(/^application\/json/);
+    expect(single.multiValueHeaders).toBeUndefined();
+    const multi = (await handler(loadBalancer(true)({ method: 'GET', headers: {} }))) as LambdaHttpResult;
+    expect(multi).toMatchObject({ statusCode: 405, statusDescription: '405 Method Not Allowed' });
+    expect(multi.multiValueHeaders).toMatchObject({ allow: ['POST'] });
+    expect(multi.headers).toBeUndefined();
+  });
+
+  it('answers API Gateway without a status description', async () => {
+    const handler = toLambdaHandler(testEndpoint(countingDispatcher()), { logger: silentLogger });
+    const result = (await handler(restApi(false)(signedLaunch()))) as LambdaHttpResult;
+    expect(Object.keys(result).sort()).toEqual(['body', 'headers', 'isBase64Encoded', 'statusCode']);
+  });
+
   it('a SignatureCEK repeated in multiValueHeaders is refused as duplicated', async () => {
     const dispatcher = countingDispatcher();
     const handler = toLambdaHandler(testEndpoint(dispatcher), { logger: silentLogger });
