@@ -60,7 +60,8 @@ export class Reply {
   }
 
   private get response(): Partial<CustomResponse['response']> {
-    return this.message.response ?? {};
+    const response: unknown = this.message.response;
+    return typeof response === 'object' && response !== null ? response : {};
   }
 
   /** What the user hears: the text of any speech form, audio as `[audio URL]`; `''` when silent. */
@@ -85,7 +86,10 @@ export class Reply {
   }
 
   get directives(): Directive[] {
-    return this.response.directives ?? [];
+    const directives: unknown = this.response.directives;
+    return Array.isArray(directives)
+      ? directives.filter((d): d is Directive => typeof (d as Directive | null)?.header === 'object')
+      : [];
   }
 
   /** The first directive named `Namespace.Name` (e.g. `AudioPlayer.Play`), or undefined. */
@@ -95,7 +99,10 @@ export class Reply {
 
   /** Session attributes the extension returned; CEK sends them back in the next request. */
   get sessionAttributes(): Record<string, unknown> {
-    return this.message.sessionAttributes ?? {};
+    const attributes: unknown = this.message.sessionAttributes;
+    return typeof attributes === 'object' && attributes !== null
+      ? (attributes as Record<string, unknown>)
+      : {};
   }
 
   get shouldEndSession(): boolean {
