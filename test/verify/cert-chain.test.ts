@@ -19,6 +19,7 @@ import {
   type TestCertificate,
 } from 'cekit/testing';
 import { serve } from 'cekit/node';
+import { toFetchHandler } from 'cekit/fetch';
 import { EXTENSION_ID, endpointWith, launchBody } from './cert-chain-helpers.js';
 
 const SAN = 'cek-requests.clova.ai';
@@ -598,5 +599,37 @@ describe('certChainVerifier over real HTTP (cekit/node)', () => {
     } finally {
       await running.close();
     }
+  });
+});
+
+describe('certChainVerifier behind cekit/fetch (WHATWG Headers)', () => {
+  it('reads both headers through Headers.get and refuses a joined duplicate', async () => {
+    const handler = toFetchHandler(
+      createEndpoint({
+        dispatcher: {
+          kinds: ['custom'],
+          dispatch: () => ({
+            version: '1.0',
+            sessionAttributes: {},
+            response: { outputSpeech: {}, card: {}, directives: [], shouldEndSession: true },
+          }),
+        },
+        extensionId: EXTENSION_ID,
+        verify: verifier(),
+        logger: silentLogger,
+        requestLog: false,
+      }),
+    );
+    const body = launchBody('fetch');
+    const request = (headers: Headers) =>
+      handler(new Request('http://127.0.0.1/cek', { method: 'POST', headers, body }));
+    const good = new Headers({ 'content-type': 'application/json', ...chain.headers(body) });
+    expect((await request(good)).status).toBe(200);
+    const twice = new Headers({ 'content-type': 'application/json', SignatureCEK: chain.sign(body) });
+    twice.append('SignatureCEKCertChainUrl', chain.url);
+    twice.append('SignatureCEKCertChainUrl', chain.url);
+    const res = await request(twice);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: 'CERT_CHAIN_URL_DUPLICATED' } });
   });
 });
