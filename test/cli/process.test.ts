@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -89,18 +89,21 @@ describe('cekit as a child process', () => {
 describe('cekit dev', () => {
   it('serves a module trusting the development key and reloads it when the file changes', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'cekit-dev-'));
-    const module = join(dir, 'extension.mjs');
-    const write = (greeting: string) =>
-      writeFileSync(
-        module,
-        `import { createExtension, silentLogger } from ${JSON.stringify(CEKIT_SOURCE)};
+    // The greeting lives in a subfolder: changes there reload too.
+    mkdirSync(join(dir, 'lib'));
+    writeFileSync(
+      join(dir, 'extension.mjs'),
+      `import { createExtension, silentLogger } from ${JSON.stringify(CEKIT_SOURCE)};
+import { greeting } from './lib/greeting.mjs';
 export default (options) => {
   const app = createExtension({ ...options, logger: silentLogger });
-  app.launch((ctx) => ctx.say(${JSON.stringify(greeting)}));
+  app.launch((ctx) => ctx.say(greeting));
   return app;
 };
 `,
-      );
+    );
+    const write = (greeting: string) =>
+      writeFileSync(join(dir, 'lib/greeting.mjs'), `export const greeting = ${JSON.stringify(greeting)};\n`);
     write('Version one.');
     const controller = new AbortController();
     const { io, out } = bufferIo(dir, { signal: controller.signal });
@@ -120,6 +123,7 @@ export default (options) => {
       write('Version two.');
       await waitFor(() => out.stdout.includes('reloaded, listening on') || undefined, out);
       expect(out.stdout).toContain(`reloaded, listening on ${url}`);
+      expect(out.stdout).toMatch(/change in lib\/greeting\.mjs, reloading/);
       expect((await cek.launch()).speech).toBe('Version two.');
     } finally {
       controller.abort();

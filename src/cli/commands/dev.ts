@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, watch, type FSWatcher } from 'node:fs';
+import { existsSync, readdirSync, watch, type FSWatcher } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -98,19 +98,15 @@ export async function dev(args: string[], io: CliIo, cliPath: string): Promise<n
   };
 
   start();
-  let watcher: FSWatcher | undefined;
+  let watchers: FSWatcher[] = [];
   let timer: NodeJS.Timeout | undefined;
   let restarting = Promise.resolve();
   if (!values.once) {
-    const root = dirname(modulePath);
-    watcher = watch(root, { recursive: true }, (_event, file) => {
-      if (file && IGNORED.test(String(file))) return;
+    watchers = watchTree(dirname(modulePath), (file) => {
       clearTimeout(timer);
       // Editors write a file in several steps: wait for the burst to end.
       timer = setTimeout(() => {
-        io.stdout.write(
-          style.dim(`change in ${relative(io.cwd, resolve(root, String(file ?? '.')))}, reloading\n`),
-        );
+        io.stdout.write(style.dim(`change in ${relative(io.cwd, file)}, reloading\n`));
         restarting = restarting.then(stop).then(start);
       }, 150);
     });
@@ -121,10 +117,32 @@ export async function dev(args: string[], io: CliIo, cliPath: string): Promise<n
     io.signal?.addEventListener('abort', () => done(), { once: true });
   });
   clearTimeout(timer);
-  watcher?.close();
+  for (const watcher of watchers) watcher.close();
   await restarting;
   await stop();
   return 0;
+}
+
+/**
+ * Watches a folder for changes without descending into node_modules, .git, ... (Node's recursive
+ * watch on Linux walks every subfolder, which is slow and can exhaust inotify watches there).
+ */
+function watchTree(root: string, onChange: (file: string) => void): FSWatcher[] {
+  const watchers = [
+    watch(root, (_event, file) => {
+      if (file && !IGNORED.test(String(file))) onChange(resolve(root, String(file)));
+    }),
+  ];
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    if (!entry.isDirectory() || IGNORED.test(entry.name) || entry.name.startsWith('.')) continue;
+    const dir = join(root, entry.name);
+    watchers.push(
+      watch(dir, { recursive: true }, (_event, file) => {
+        if (file && !IGNORED.test(String(file))) onChange(resolve(dir, String(file)));
+      }),
+    );
+  }
+  return watchers;
 }
 
 /** tsx from the project (or next to cekit), as a file URL so the worker finds it from any cwd. */
