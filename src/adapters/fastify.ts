@@ -33,7 +33,7 @@ const EMPTY = Buffer.alloc(0);
  * The plugin. It is deliberately NOT wrapped with fastify-plugin: inside its own encapsulated scope
  * it replaces every content-type parser with one that keeps the body as the exact bytes received, so
  * a JSON parser the application registered elsewhere can never touch CEK requests, and Fastify's own
- * size and media-type errors are answered with the core's JSON bodies and codes.
+ * body errors (size, framing) are answered with the core's JSON bodies and codes.
  */
 export const cekitFastify: FastifyPluginAsync<CekitFastifyOptions> = async (fastify, options) => {
   const endpoint = toEndpoint(options.extension);
@@ -46,8 +46,11 @@ export const cekitFastify: FastifyPluginAsync<CekitFastifyOptions> = async (fast
   });
 
   fastify.setErrorHandler((error: FastifyError, request, reply) => {
+    // Only Fastify's body-reading errors are ours to translate. Anything else (an application hook
+    // that refused the request, say) goes on to the application's own error handler, unchanged.
+    if (typeof error.code !== 'string' || !error.code.startsWith('FST_ERR_CTP_')) throw error;
     const { method, headers } = request.raw;
-    const status = error.statusCode ?? 500;
+    const status = error.statusCode ?? 400;
     let response: RawResponse;
     if (status === 413) response = oversizedResponse(method ?? 'GET', headers, limit);
     else {

@@ -66,6 +66,35 @@ runConformance({
 });
 
 describe('Fastify plugin', () => {
+  it("leaves errors from the application's own hooks to the application's error handler", async () => {
+    const dispatcher = countingDispatcher();
+    const app = Fastify();
+    app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
+      reply.code(error.statusCode ?? 500).send({ appError: error.message });
+    });
+    app.addHook('onRequest', async (request) => {
+      if (request.headers['x-api-key'] !== 'secret')
+        throw Object.assign(new Error('no key'), { statusCode: 401 });
+    });
+    await app.register(cekitFastify, { extension: testEndpoint(dispatcher), path: '/clova' });
+    try {
+      const refused = await app.inject({ method: 'POST', url: '/clova', payload: '{}' });
+      expect(refused.statusCode).toBe(401);
+      expect(refused.json()).toEqual({ appError: 'no key' });
+      const launch = signedLaunch();
+      const allowed = await app.inject({
+        method: 'POST',
+        url: '/clova',
+        headers: { ...(launch.headers as Record<string, string>), 'x-api-key': 'secret' },
+        payload: Buffer.from(launch.body!),
+      });
+      expect(allowed.statusCode).toBe(200);
+      expect(dispatcher.calls).toBe(1);
+    } finally {
+      await app.close();
+    }
+  });
+
   it("answers Fastify's own framing errors with the core's JSON format, not Fastify's", async () => {
     const dispatcher = countingDispatcher();
     const app = Fastify();
