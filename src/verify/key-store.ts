@@ -40,6 +40,7 @@ export class KeyStore {
   #inFlight: Promise<boolean> | undefined;
   #lastAttempt = Number.NEGATIVE_INFINITY;
   #nextRefresh = Number.NEGATIVE_INFINITY;
+  #failuresInARow = 0;
   readonly #options: KeyStoreOptions;
   readonly #now: () => number;
 
@@ -94,6 +95,7 @@ export class KeyStore {
       const pem = await fetchText(url, this.#options.fetch);
       const key = toPublicKey(pem);
       this.#nextRefresh = this.#now() + this.#options.refreshIntervalMs;
+      this.#failuresInARow = 0;
       if (this.#keys.some((known) => known.equals(key))) return false;
       // Keep the previous fetched key too: CEK may still send requests signed with it for a while.
       this.#fetched = [key, ...this.#fetched].slice(0, 2);
@@ -101,8 +103,12 @@ export class KeyStore {
       logger.info('cekit: fetched a new CEK public key', { url: url.href, trusted: this.#keys.length });
       return true;
     } catch (error) {
-      // Retry the background refresh after the refetch interval rather than on the next request.
-      this.#nextRefresh = this.#now() + this.#options.minRefetchIntervalMs;
+      // Retry the background refresh later rather than on the next request, backing off (1, 2, 4 ...
+      // refetch intervals, at most the refresh interval) so a server that cannot reach the key URL
+      // (offline, firewalled) does not log a warning every minute forever.
+      const { minRefetchIntervalMs, refreshIntervalMs } = this.#options;
+      const backoff = minRefetchIntervalMs * 2 ** Math.min(this.#failuresInARow++, 20);
+      this.#nextRefresh = this.#now() + Math.min(backoff, refreshIntervalMs);
       const reason = error instanceof FetchTextError ? error.reason : 'invalid-key';
       logger.warn('cekit: could not fetch the CEK public key; keeping the keys already trusted', {
         url: url.href,

@@ -151,6 +151,30 @@ describe('rotation', () => {
   });
 });
 
+describe('background refresh while the key server is unreachable', () => {
+  it('backs off (1, 2, 4 ... intervals) instead of retrying every minute, and resets on success', async () => {
+    const verifier = fetchingVerifier({ refreshIntervalMs: 3_600_000 });
+    await verifier.ready!();
+    keyServer.mode = 'down';
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
+    const tick = async (ms: number) => {
+      clock += ms;
+      expect(await check(verifier, first)).toBe('ok');
+      await settle();
+      return keyServer.downloads;
+    };
+    expect(await tick(3_600_000)).toBe(2); // refresh due: fails
+    expect(await tick(60_000)).toBe(3); // retried after 1 interval: fails
+    expect(await tick(60_000)).toBe(3); // next retry only after 2 intervals
+    expect(await tick(60_000)).toBe(4);
+    expect(await tick(120_000)).toBe(4); // then 4 intervals
+    keyServer.mode = 'ok';
+    expect(await tick(120_000)).toBe(5); // succeeds: back to the normal refresh interval
+    expect(await tick(60_000)).toBe(5);
+    expect(logger.warnings).toHaveLength(3);
+  });
+});
+
 describe('a flood of forged requests', () => {
   it('triggers at most one download per refetch interval', async () => {
     const verifier = fetchingVerifier();
