@@ -1,14 +1,15 @@
 import { constants, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEndpoint, silentLogger, type Dispatcher, type RejectionCode } from 'cekit';
+import { toFetchHandler } from 'cekit/fetch';
 import { serve, type RunningServer } from 'cekit/node';
 import { generateTestKeyPair } from 'cekit/testing';
 import { signedVector } from '../helpers/fixtures.js';
 import { send, sendRaw } from './http-client.js';
 
 /**
- * Every hostile request below is sent twice: straight into `endpoint.handle` and over loopback HTTP
- * to a real `cekit/node` server. Each must get its exact status, code and JSON body, and the handler
+ * Every hostile request below is sent three times: straight into `endpoint.handle`, over loopback HTTP
+ * to a real `cekit/node` server, and as a real `Request` to the `cekit/fetch` handler. Each must get its exact status, code and JSON body, and the handler
  * must never run.
  */
 
@@ -404,6 +405,18 @@ const endpoint = createEndpoint({
   logger: silentLogger,
 });
 
+const fetchHandler = toFetchHandler(endpoint);
+
+function chunkedStream(bytes: Uint8Array): ReadableStream<Uint8Array> {
+  let offset = 0;
+  return new ReadableStream({
+    pull(controller) {
+      if (offset >= bytes.byteLength) controller.close();
+      else controller.enqueue(bytes.subarray(offset, (offset += 4096)));
+    },
+  });
+}
+
 let server: RunningServer;
 beforeAll(async () => {
   server = await serve(endpoint, { port: 0, handleSignals: false });
@@ -445,6 +458,29 @@ describe('hostile inputs', () => {
         expect(parsed).toEqual({ error: { code: c.code, message: expect.any(String) } });
         expect(parsed.error.message).not.toMatch(/\n\s+at /);
       }
+      expect(calls).toBe(before);
+    });
+  });
+
+  describe.each(cases.filter((c) => c.declaredLength === undefined))('$name', (c) => {
+    it(`cekit/fetch with a real Request → ${c.status} ${c.code}`, async () => {
+      const before = calls;
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(c.headers)) {
+        for (const one of typeof value === 'string' ? [value] : value) headers.append(name, one);
+      }
+      const method = c.method ?? 'POST';
+      // GET and HEAD requests cannot carry a body in the Fetch API.
+      const init: RequestInit & { duplex?: 'half' } =
+        method === 'GET' || method === 'HEAD'
+          ? { method, headers }
+          : c.chunked
+            ? { method, headers, body: chunkedStream(c.body), duplex: 'half' }
+            : { method, headers, body: c.body };
+      const res = await fetchHandler(new Request('http://127.0.0.1/clova', init));
+      expect(res.status).toBe(c.status);
+      expect(res.headers.get('content-type')).toBe('application/json;charset=UTF-8');
+      expect(await res.json()).toEqual({ error: { code: c.code, message: expect.any(String) } });
       expect(calls).toBe(before);
     });
   });
