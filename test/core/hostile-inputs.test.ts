@@ -476,7 +476,7 @@ describe('hostile inputs', () => {
           ? { method, headers }
           : c.chunked
             ? { method, headers, body: chunkedStream(c.body), duplex: 'half' }
-            : { method, headers, body: c.body };
+            : { method, headers, body: new Uint8Array(c.body) };
       const res = await fetchHandler(new Request('http://127.0.0.1/clova', init));
       expect(res.status).toBe(c.status);
       expect(res.headers.get('content-type')).toBe('application/json;charset=UTF-8');
