@@ -8,6 +8,18 @@ import {
 import { UsageError, type CliIo, type Style } from './io.js';
 import { parsePairs, splitWords } from './words.js';
 
+/** What to do about cekit's own refusals (core/errors.ts codes), when the simulator is the likely cause. */
+const REFUSAL_HINTS: Record<string, string> = {
+  SIGNATURE_MISSING: 'the extension verifies signatures: pass --key with the private key it trusts',
+  SIGNATURE_INVALID: 'the extension does not trust this --key (cekit dev prints the key it trusts)',
+  APPLICATION_ID_MISMATCH: 'pass --extension-id with the Extension ID the extension was configured with',
+};
+
+const refusalCode = (body: unknown): string => {
+  const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
+  return typeof code === 'string' ? code : '';
+};
+
 /** One simulator session: runs typed lines and prints the dialogue. */
 export class SimulatorSession {
   constructor(
@@ -116,6 +128,8 @@ export class SimulatorSession {
       if (reply.shouldEndSession) out.push(style.dim('     [session ended]'));
     } else {
       out.push(style.red(`ext: HTTP ${reply.status} ${reply.rawBody.slice(0, 300)}`));
+      const hint = REFUSAL_HINTS[refusalCode(reply.body)];
+      if (hint) out.push(style.yellow(`     hint: ${hint}`));
     }
     out.push(style.dim(`     ${Math.round(reply.ms)} ms`));
     for (const problem of reply.problems) out.push(style.red(`  ✗ ${formatProblem(problem)}`));

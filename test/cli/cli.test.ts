@@ -178,6 +178,7 @@ describe('cekit simulate', () => {
     expect(out.stdout).toContain('? no sample matched; CEK would send Clova.GuideIntent');
     expect(out.stdout).toContain('ext: HTTP 401');
     expect(out.stdout).toContain('✗ HTTP status 401, expected 200');
+    expect(out.stdout).toContain('hint: the extension verifies signatures: pass --key');
     expect(code).toBe(1);
   });
 
