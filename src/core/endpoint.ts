@@ -109,17 +109,35 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
         throw new RejectionError('PAYLOAD_TOO_LARGE', `The limit is ${bodyLimit} bytes.`);
       if (body.byteLength === 0) throw new RejectionError('EMPTY_BODY');
 
-      const pending = verifier.verify(body, request.headers);
+      let pending: void | Promise<void>;
+      try {
+        pending = verifier.verify(body, request.headers);
+      } catch (error) {
+        throw unverified(error);
+      }
       if (pending !== undefined) {
         return pending.then(
           () => settle(answerVerified(body, receivedAt)),
-          (error: unknown) => reject(error, undefined, receivedAt),
+          (error: unknown) => reject(unverified(error), undefined, receivedAt),
         );
       }
       return settle(answerVerified(body, receivedAt));
     } catch (error) {
       return Promise.resolve(reject(error, undefined, receivedAt));
     }
+  }
+
+  /**
+   * A verifier that fails with anything but a RejectionError (a bug in a custom verifier) has not
+   * proven the request genuine: refuse it as unverified, fail closed.
+   */
+  function unverified(error: unknown): RejectionError {
+    if (error instanceof RejectionError) return error;
+    logger.error('cekit: the request verifier failed; the request was refused', {
+      scheme: verifier.scheme,
+      ...describeError(error),
+    });
+    return new RejectionError('SIGNATURE_INVALID', undefined, { cause: error });
   }
 
   /** Everything after the signature: parse, route by kind, check the applicationId, dispatch. */
