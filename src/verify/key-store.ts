@@ -19,6 +19,8 @@ export interface KeyStoreOptions {
   now?: () => number;
 }
 
+const NO_KEY_REFETCH_INTERVAL_MS = 5000;
+
 /** Turns a PEM string (or an existing key object) into an RSA public key object, once. */
 export function toPublicKey(input: KeyInput): KeyObject {
   const key = typeof input === 'string' ? createPublicKey(input) : input;
@@ -74,8 +76,19 @@ export class KeyStore {
   refetchAfterFailure(): Promise<boolean> | false {
     if (this.#options.url === undefined) return false;
     if (this.#inFlight) return this.#inFlight;
-    if (this.#now() - this.#lastAttempt < this.#options.minRefetchIntervalMs) return false;
+    if (this.#now() - this.#lastAttempt < this.#refetchInterval()) return false;
     return this.fetch();
+  }
+
+  /**
+   * With no key at all every request is refused, so a server whose first download failed (a network
+   * blip at start-up) retries sooner: every 5 s at most, still one download at a time.
+   */
+  #refetchInterval(): number {
+    const { minRefetchIntervalMs } = this.#options;
+    return this.#keys.length === 0
+      ? Math.min(minRefetchIntervalMs, NO_KEY_REFETCH_INTERVAL_MS)
+      : minRefetchIntervalMs;
   }
 
   /** Single-flight download; resolves whether a new key was added. */
