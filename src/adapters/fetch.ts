@@ -6,6 +6,7 @@
 import { toEndpoint, type Endpoint, type EndpointSource } from '../core/endpoint.js';
 import { RejectionError, type RejectionCode } from '../core/errors.js';
 
+/** A Fetch API request handler, as Hono, Bun, Deno and Workers expect. */
 export type FetchHandler = (request: Request) => Promise<Response>;
 
 /**

@@ -83,6 +83,7 @@ function writeRejection(res: ServerResponse, code: RejectionCode, close: boolean
   res.end(body);
 }
 
+/** Options of `serve()`. */
 export interface ServeOptions {
   /** Default 3000, or `PORT` from the environment. 0 picks a free port. */
   port?: number;
@@ -99,6 +100,7 @@ export interface ServeOptions {
   handleSignals?: boolean;
 }
 
+/** What `serve()` resolves to: the listening server, its address, and a graceful `close()`. */
 export interface RunningServer {
   readonly server: Server;
   readonly port: number;

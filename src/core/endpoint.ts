@@ -38,6 +38,7 @@ export interface Endpoint {
 /** Anything that owns an endpoint: `createEndpoint()`'s result or an extension built on it. */
 export type EndpointSource = Endpoint | { readonly endpoint: Endpoint };
 
+/** The endpoint behind `source` (an endpoint, or an extension that owns one). */
 export function toEndpoint(source: EndpointSource): Endpoint {
   return 'endpoint' in source ? source.endpoint : source;
 }
@@ -75,7 +76,9 @@ export interface EndpointOptions {
   requestLog?: 'info' | 'debug' | false;
 }
 
+/** Default `bodyLimit`: 128 KiB. CEK messages are a few KiB; the spec documents no limit (§1.3). */
 export const DEFAULT_BODY_LIMIT = 128 * 1024;
+/** Default `responseBudgetMs`: 6500 ms, under CEK's 8 s response deadline (spec §1.3). */
 export const DEFAULT_RESPONSE_BUDGET_MS = 6500;
 
 const JSON_HEADERS = Object.freeze({ 'content-type': 'application/json;charset=UTF-8' });

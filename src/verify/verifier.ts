@@ -14,6 +14,7 @@ export interface RequestVerifier {
   close?(): void;
 }
 
+/** True for objects that implement `RequestVerifier` (have a `verify` method). */
 export function isRequestVerifier(value: unknown): value is RequestVerifier {
   return (
     typeof value === 'object' && value !== null && typeof (value as RequestVerifier).verify === 'function'
