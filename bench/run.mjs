@@ -42,9 +42,9 @@ for (let round = 1; round <= args.rounds; round++) {
     log(`- ${row.name}${args.rounds > 1 ? ` (round ${round}/${args.rounds})` : ''}: ${row.description}`);
     const result = await measure(row, args.connections);
     const kept = best.get(row.name);
-    if (!kept || result.error || (!kept.error && result.reqPerSec > kept.reqPerSec)) {
-      if (!kept?.error) best.set(row.name, result);
-    }
+    // An error in any round marks the row as failed; otherwise the fastest round wins.
+    const better = !kept || (!kept.error && (result.error || result.reqPerSec > kept.reqPerSec));
+    if (better) best.set(row.name, result);
   }
 }
 const results = selected.map((row) => best.get(row.name));
@@ -234,6 +234,7 @@ function parseArgs(argv) {
     duration: 5,
     warmup: 2,
     connections: 16,
+    rounds: 1,
     only: undefined,
     json: false,
     generatorCheck: false,
