@@ -394,14 +394,22 @@ export function union<const T extends readonly Schema<unknown>[]>(
 ): Schema<Infer<T[number]>> {
   return make<Infer<T[number]>>(
     (value, path, issues) => {
-      let best: Issue[] | undefined;
-      for (const member of members) {
-        const found: Issue[] = [];
-        member.check(value, path, found);
-        if (found.length === 0) return;
-        if (!best || found.length < best.length) best = found;
+      // Members write straight into `issues` and a failed attempt is truncated away, so a valid
+      // value allocates nothing; the closest candidate is only worked out once every member failed.
+      const start = issues.length;
+      let bestIndex = -1;
+      let bestCount = Infinity;
+      for (let i = 0; i < members.length; i++) {
+        members[i]!.check(value, path, issues);
+        const count = issues.length - start;
+        issues.length = start;
+        if (count === 0) return;
+        if (count < bestCount) {
+          bestCount = count;
+          bestIndex = i;
+        }
       }
-      issues.push(...(best ?? []));
+      if (bestIndex !== -1) members[bestIndex]!.check(value, path, issues);
     },
     () => ({ anyOf: members.map((member) => member.toJSONSchema()) }),
     description,
