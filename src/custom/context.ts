@@ -104,8 +104,7 @@ export class Context<T extends ExtensionTypes = ExtensionTypes> {
     readonly message: CustomRequest,
     /** Language for speech: the request's `locale` when the extension speaks it, else the default. */
     readonly lang: SpeechLanguage,
-    /** Aborted when the response budget is spent (the fallback has then been sent): stop work. */
-    readonly signal: AbortSignal,
+    private readonly dispatchContext: { readonly signal: AbortSignal },
     readonly log: Logger,
     store: UserStore<Partial<UserOf<T>>> | undefined,
     audioSource: { name: string; logoUrl?: string } | undefined,
@@ -118,6 +117,14 @@ export class Context<T extends ExtensionTypes = ExtensionTypes> {
       ...(request.requestId ? { dialogRequestId: request.requestId } : {}),
     };
     this.builder = new ResponseBuilder(lang, this.builderDefaults);
+  }
+
+  /**
+   * Aborted when the response budget is spent (the fallback has then been sent): stop work. Created
+   * on first use, so handlers that never look at it cost nothing.
+   */
+  get signal(): AbortSignal {
+    return this.dispatchContext.signal;
   }
 
   /** Drops whatever was built so far (the error handler starts from an empty response). */

@@ -180,7 +180,7 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
     const ctx = new Context<T>(
       request,
       this.languageOf(request),
-      context.signal,
+      context,
       this.logger,
       this.options.storage,
       this.options.audioSource,
