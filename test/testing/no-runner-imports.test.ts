@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+
+function sources(folder: string): string[] {
+  return readdirSync(join(SRC, folder), { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => join(SRC, folder, file));
+}
+
+describe('shipped CEK-side code', () => {
+  it('imports no test runner, so it works under any of them', () => {
+    const offenders = [...sources('testing'), ...sources('cli')].filter((file) =>
+      /from ['"](vitest|jest|@jest\/globals|node:test|mocha)['"]/.test(readFileSync(file, 'utf8')),
+    );
+    expect(offenders).toEqual([]);
+  });
+
+  it('is not loaded by the main entry point', () => {
+    const offenders = readdirSync(SRC, { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts') && !file.startsWith('testing') && !file.startsWith('cli'))
+      .filter((file) => /from ['"][./]+(testing|cli)\//.test(readFileSync(join(SRC, file), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+});
