@@ -5,7 +5,7 @@
 //        --rounds <n> (default 1; best of n interleaved rounds)  --only a,b
 //        --generator-check (re-run the baseline at 2x connections)  --json
 import { execFileSync, fork } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { resolvePayload } from './lib/vector.mjs';
 
@@ -14,6 +14,7 @@ const args = parseArgs(process.argv.slice(2));
 const log = args.json ? (...line) => console.error(...line) : (...line) => console.log(...line);
 
 const SERVER_CPU = '0';
+const CLOCK_TICKS = clockTicks();
 const LOAD_CPU = '1';
 const pinning = hasTaskset();
 
@@ -67,6 +68,10 @@ const base = results.find((r) => r.name === 'baseline' && !r.error);
 for (const r of results) {
   r.ratio = base && !r.error ? round(r.reqPerSec / base.reqPerSec, 3) : null;
   r.p99Ratio = base && !r.error ? round(r.p99Ms / base.p99Ms, 3) : null;
+  r.cpuRatio =
+    base?.serverCpuUsPerReq && r.serverCpuUsPerReq && !r.error
+      ? round(base.serverCpuUsPerReq / r.serverCpuUsPerReq, 3)
+      : null;
 }
 printTable(results);
 if (generatorCheck) {
@@ -85,15 +90,17 @@ const failed = results.filter((r) => r.error);
 if (args.json) {
   console.log(
     JSON.stringify({
-      rows: results.map(({ name, reqPerSec, p50Ms, p99Ms, ratio, p99Ratio, generatorCpu, error }) => ({
-        name,
-        reqPerSec: round(reqPerSec, 1),
-        p50Ms,
-        p99Ms,
-        ratio,
-        p99Ratio,
-        generatorCpu: round(generatorCpu, 3),
-        ...(error ? { error } : {}),
+      rows: results.map((r) => ({
+        name: r.name,
+        reqPerSec: round(r.reqPerSec, 1),
+        p50Ms: r.p50Ms,
+        p99Ms: r.p99Ms,
+        ratio: r.ratio,
+        p99Ratio: r.p99Ratio,
+        serverCpuUsPerReq: r.serverCpuUsPerReq,
+        cpuRatio: r.cpuRatio,
+        generatorCpu: round(r.generatorCpu, 3),
+        ...(r.error ? { error: r.error } : {}),
       })),
       config: {
         rounds: args.rounds,
@@ -137,12 +144,22 @@ async function measure(row, connections) {
       durationSeconds: args.duration,
       warmupSeconds: args.warmup,
     });
+    let serverCpuStart;
+    load.on('message', (message) => {
+      if (message.measuring) serverCpuStart = processCpuMs(server.pid);
+    });
     const result = await waitFor(
       load,
       (message) => 'reqPerSec' in message,
       (args.duration + args.warmup) * 1000 + 30_000,
       `${row.name}: load generator did not finish`,
     );
+    const serverCpuEnd = processCpuMs(server.pid);
+    // Server CPU time per request: unlike req/s it barely moves when neighbours steal the CPU.
+    result.serverCpuUsPerReq =
+      serverCpuStart === undefined || serverCpuEnd === undefined || result.total === 0
+        ? null
+        : round(((serverCpuEnd - serverCpuStart) * 1000) / result.total, 1);
     if (result.non2xx > 0 || result.errors > 0 || result.ok2xx === 0) {
       return errorRow(
         row,
@@ -158,9 +175,29 @@ async function measure(row, connections) {
   }
 }
 
+/** user + system CPU time of a process in ms, from /proc (Linux); `undefined` elsewhere. */
+function processCpuMs(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return undefined;
+  }
+}
+
 function errorRow(row, error) {
   log(`  ERROR ${row.name}: ${error}`);
-  return { name: row.name, reqPerSec: 0, p50Ms: null, p99Ms: null, generatorCpu: null, error };
+  return {
+    name: row.name,
+    reqPerSec: 0,
+    p50Ms: null,
+    p99Ms: null,
+    serverCpuUsPerReq: null,
+    generatorCpu: null,
+    error,
+  };
 }
 
 function spawnPinned(cpu, script, scriptArgs, env) {
@@ -207,10 +244,10 @@ async function discoverRows() {
 
 function printTable(list) {
   const lines = [
-    ['row', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'p99 ratio', 'gen CPU'],
+    ['row', 'req/s', 'p50 ms', 'p99 ms', 'ratio', 'p99 ratio', 'CPU us/req', 'CPU ratio', 'gen CPU'],
     ...list.map((r) =>
       r.error
-        ? [r.name, 'ERROR', '', '', '', '', '']
+        ? [r.name, 'ERROR', '', '', '', '', '', '', '']
         : [
             r.name,
             String(Math.round(r.reqPerSec)),
@@ -218,6 +255,8 @@ function printTable(list) {
             String(r.p99Ms),
             r.ratio === null ? '-' : `${r.ratio.toFixed(2)}x`,
             r.p99Ratio === null ? '-' : `${r.p99Ratio.toFixed(2)}x`,
+            r.serverCpuUsPerReq === null ? '-' : String(r.serverCpuUsPerReq),
+            r.cpuRatio === null ? '-' : `${r.cpuRatio.toFixed(2)}x`,
             `${Math.round(r.generatorCpu * 100)}%`,
           ],
     ),
@@ -262,6 +301,15 @@ function positive(flag, text) {
   const n = Number(text);
   if (!Number.isFinite(n) || n <= 0) fail(`${flag} must be a positive number`);
   return n;
+}
+
+/** Kernel clock ticks per second (USER_HZ), the unit of /proc/<pid>/stat times. */
+function clockTicks() {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
 }
 
 function hasTaskset() {

@@ -13,6 +13,8 @@ process.once('message', async (job) => {
     pipelining: 1,
   };
   if (job.warmupSeconds > 0) await autocannon({ ...base, duration: job.warmupSeconds });
+  // Tells the runner the measured run starts, so it can sample the server's CPU time too.
+  process.send({ measuring: true });
   const cpuBefore = process.cpuUsage();
   const started = process.hrtime.bigint();
   const result = await autocannon({ ...base, duration: job.durationSeconds });
