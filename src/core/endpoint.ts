@@ -27,6 +27,10 @@ export interface RawResponse {
 
 /** Anything that turns raw requests into raw responses; every adapter accepts one. */
 export interface Endpoint {
+  /**
+   * Checks and answers one request. Never rejects and never answers 5xx: a refusal is a 4xx with a
+   * JSON error body, a handler failure is a 200 with the fallback answer.
+   */
   handle(request: RawRequest): Promise<RawResponse>;
   /** Largest body accepted, so adapters can stop reading early. */
   readonly bodyLimit: number;
