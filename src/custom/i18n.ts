@@ -21,11 +21,24 @@ export function defineMessages<M extends Messages>(catalog: { [L in SpeechLangua
   return Object.assign(pick, { languages });
 }
 
-const LOCALE_LANGUAGE: Record<string, SpeechLanguage> = { ja: 'ja', ko: 'ko', en: 'en' };
+// Maps, not object literals: a locale such as "constructor" must not find Object.prototype members.
+const LOCALE_LANGUAGE = new Map<string, SpeechLanguage>([
+  ['ja', 'ja'],
+  ['ko', 'ko'],
+  ['en', 'en'],
+]);
+/** The locales CEK actually sends, looked up without string work on every request. */
+const COMMON_LOCALES = new Map<string, SpeechLanguage>([
+  ['ja-JP', 'ja'],
+  ['ko-KR', 'ko'],
+  ['en-US', 'en'],
+]);
 
 /** `"ja-JP"` → `"ja"`; undefined for anything CLOVA cannot speak. */
 export function languageOfLocale(locale: unknown): SpeechLanguage | undefined {
   if (typeof locale !== 'string') return undefined;
+  const known = COMMON_LOCALES.get(locale);
+  if (known !== undefined) return known;
   const dash = locale.indexOf('-');
-  return LOCALE_LANGUAGE[(dash === -1 ? locale : locale.slice(0, dash)).toLowerCase()];
+  return LOCALE_LANGUAGE.get((dash === -1 ? locale : locale.slice(0, dash)).toLowerCase());
 }

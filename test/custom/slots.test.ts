@@ -16,6 +16,18 @@ describe('built-in slot value parsers (spec interaction-model.md §4)', () => {
     expect(value?.type === 'DATETIME' && value.date.toISOString()).toBe('2018-08-09T18:00:00.000Z');
   });
 
+  it('computes the instant for any offset and fraction, and refuses impossible dates', () => {
+    const instant = (text: string) => {
+      const value = parseDateTimeSlot(text);
+      return value?.type === 'DATETIME' ? value.date.toISOString() : undefined;
+    };
+    expect(instant('2018-08-10T03:00:00Z')).toBe('2018-08-10T03:00:00.000Z');
+    expect(instant('2018-08-10T03:00:00-05:30')).toBe('2018-08-10T08:30:00.000Z');
+    expect(instant('2018-12-31T23:59:59.5+09:00')).toBe('2018-12-31T14:59:59.500Z');
+    expect(instant('2018-02-30T03:00:00+09:00')).toBeUndefined();
+    expect(instant('2018-08-10T24:00:00+09:00')).toBeUndefined();
+  });
+
   it('parses intervals, including the 24:00:00 end of day periods', () => {
     const night = parseDateTimeSlot('18:00:00/24:00:00');
     expect(night).toMatchObject({

@@ -61,12 +61,10 @@ describe('defineMessages', () => {
   });
 
   it('maps locales to speech languages', () => {
-    expect(['ja-JP', 'ko-KR', 'en-US', 'zh-CN', undefined].map(languageOfLocale)).toEqual([
-      'ja',
-      'ko',
-      'en',
-      undefined,
-      undefined,
-    ]);
+    expect(
+      ['ja-JP', 'ko-KR', 'en-US', 'EN-gb', 'ja', 'zh-CN', 'constructor', 'toString-JP', undefined].map(
+        languageOfLocale,
+      ),
+    ).toEqual(['ja', 'ko', 'en', 'en', 'ja', undefined, undefined, undefined, undefined]);
   });
 });
