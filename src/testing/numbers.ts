@@ -1,21 +1,13 @@
 /**
  * Number reading for the built-in number slot types (spec interaction-model.md §4.1): digits (also
- * full-width, via NFKC before this runs), kanji numerals (五百六十七 ⇒ 567) and English number words
- * (twenty three ⇒ 23). Input has no spaces (the resolver compares space-free text).
+ * full-width, via NFKC before this runs), kanji numerals (五百六十七 ⇒ 567), English number words
+ * (twenty three ⇒ 23) and Korean native numerals up to ten (세 ⇒ 3). Input has no spaces: the resolver
+ * compares space-free text.
  */
 
 const KANJI_DIGITS: Record<string, number> = {
-  〇: 0,
+  ...Object.fromEntries([...'〇一二三四五六七八九'].map((char, value) => [char, value])),
   零: 0,
-  一: 1,
-  二: 2,
-  三: 3,
-  四: 4,
-  五: 5,
-  六: 6,
-  七: 7,
-  八: 8,
-  九: 9,
 };
 const KANJI_UNITS: Record<string, number> = { 十: 10, 百: 100, 千: 1000 };
 
@@ -38,41 +30,17 @@ function parseKanji(text: string): number | undefined {
   return total + section + (digit ?? 0);
 }
 
-const ENGLISH_WORDS: [string, number][] = (
-  [
-    ['zero', 0],
-    ['one', 1],
-    ['two', 2],
-    ['three', 3],
-    ['four', 4],
-    ['five', 5],
-    ['six', 6],
-    ['seven', 7],
-    ['eight', 8],
-    ['nine', 9],
-    ['ten', 10],
-    ['eleven', 11],
-    ['twelve', 12],
-    ['thirteen', 13],
-    ['fourteen', 14],
-    ['fifteen', 15],
-    ['sixteen', 16],
-    ['seventeen', 17],
-    ['eighteen', 18],
-    ['nineteen', 19],
-    ['twenty', 20],
-    ['thirty', 30],
-    ['forty', 40],
-    ['fifty', 50],
-    ['sixty', 60],
-    ['seventy', 70],
-    ['eighty', 80],
-    ['ninety', 90],
-    ['a', 1],
-    ['an', 1],
-    ['and', -1],
-  ] as [string, number][]
-).sort((a, b) => b[0].length - a[0].length);
+const UNITS =
+  'zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen';
+const TENS = ['twenty', 'thirty', 'forty', 'fifty', 'sixty', 'seventy', 'eighty', 'ninety'];
+/** Longest first, so "seventeen" is not read as "seven" + "teen". `and` (one hundred and two) counts as nothing. */
+const ENGLISH_WORDS: [string, number][] = [
+  ...UNITS.split(' ').map((word, value): [string, number] => [word, value]),
+  ...TENS.map((word, index): [string, number] => [word, (index + 2) * 10]),
+  ['a', 1] as [string, number],
+  ['an', 1] as [string, number],
+  ['and', -1] as [string, number],
+].sort((a, b) => b[0].length - a[0].length);
 
 function parseEnglish(text: string): number | undefined {
   let total = 0;
@@ -98,10 +66,17 @@ function parseEnglish(text: string): number | undefined {
   return words > 0 ? total + current : undefined;
 }
 
+/** Korean native numerals (and their counter forms: 한 개, 두 잔, 세 번) up to ten. */
+// prettier-ignore
+const KOREAN_NATIVE: Record<string, number> = {
+  하나: 1, 한: 1, 둘: 2, 두: 2, 셋: 3, 세: 3, 넷: 4, 네: 4, 다섯: 5, 여섯: 6, 일곱: 7, 여덟: 8, 아홉: 9, 열: 10,
+};
+
 /** Reads `text` as a number, or undefined; `'3'`, `'-2.5'`, `'三'`, `'threehundredandtwo'`. */
 export function parseNumberText(text: string): number | undefined {
   if (/^-?\d+(\.\d+)?$/.test(text)) return Number(text);
   if (/^[〇零一二三四五六七八九十百千万]+$/.test(text)) return parseKanji(text);
+  if (text in KOREAN_NATIVE) return KOREAN_NATIVE[text];
   if (/^[a-z]+$/.test(text) && text !== 'a' && text !== 'an' && text !== 'and') return parseEnglish(text);
   return undefined;
 }
@@ -116,25 +91,9 @@ export function splitNumberAndUnit(text: string): { value: number; unit: string 
 }
 
 /** ISO 4217 codes for currency words (§4.1: CLOVA.MONEY and CLOVA.UNIT_CURRENCY deliver codes). */
+// prettier-ignore
 export const CURRENCY_CODES: Record<string, string> = {
-  円: 'JPY',
-  yen: 'JPY',
-  엔: 'JPY',
-  ドル: 'USD',
-  dollar: 'USD',
-  dollars: 'USD',
-  달러: 'USD',
-  ユーロ: 'EUR',
-  euro: 'EUR',
-  euros: 'EUR',
-  유로: 'EUR',
-  ウォン: 'KRW',
-  원: 'KRW',
-  won: 'KRW',
-  元: 'CNY',
-  위안: 'CNY',
-  yuan: 'CNY',
-  ポンド: 'GBP',
-  pound: 'GBP',
-  pounds: 'GBP',
+  円: 'JPY', yen: 'JPY', 엔: 'JPY', ドル: 'USD', dollar: 'USD', dollars: 'USD', 달러: 'USD',
+  ユーロ: 'EUR', euro: 'EUR', euros: 'EUR', 유로: 'EUR', ウォン: 'KRW', 원: 'KRW', won: 'KRW',
+  元: 'CNY', 위안: 'CNY', yuan: 'CNY', ポンド: 'GBP', pound: 'GBP', pounds: 'GBP',
 };

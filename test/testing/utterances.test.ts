@@ -81,6 +81,14 @@ describe('utterance resolver', () => {
       unit: '個',
     });
     expect(resolver.resolve('roll twenty one dice').slots.diceCount?.value).toBe('21');
+    const korean = createResolver(
+      defineInteractionModel({
+        intents: [
+          { name: 'ThrowDiceIntent', slots: { n: 'CLOVA.NUMBER' }, samples: ['주사위 {n} 개 던져줘'] },
+        ],
+      }),
+    );
+    expect(korean.resolve('주사위 세 개 던져줘').slots.n).toEqual({ name: 'n', value: '3' });
     expect(resolver.resolve('roll the dice')).toMatchObject({ intent: 'ThrowDiceIntent', slots: {} });
   });
 
