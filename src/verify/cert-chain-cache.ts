@@ -34,6 +34,8 @@ export class ChainCache {
   readonly #pending = new Map<string, Promise<CachedChain>>();
   readonly #failures = new Map<string, Failure>();
   readonly #options: ChainCacheOptions;
+  /** The most recently used key of `#ready`. */
+  #newest: string | undefined;
 
   constructor(options: ChainCacheOptions) {
     this.#options = options;
@@ -47,9 +49,13 @@ export class ChainCache {
       this.#ready.delete(key);
       return undefined;
     }
-    // Map iteration order is insertion order: re-inserting makes this the most recently used.
-    this.#ready.delete(key);
-    this.#ready.set(key, entry);
+    // Map iteration order is insertion order: re-inserting makes this the most recently used. CEK
+    // uses one URL at a time, so the common hit is already the newest and skips the re-insert.
+    if (key !== this.#newest) {
+      this.#ready.delete(key);
+      this.#ready.set(key, entry);
+      this.#newest = key;
+    }
     return entry;
   }
 
@@ -78,6 +84,7 @@ export class ChainCache {
         this.#pending.delete(key);
         const cached: CachedChain = { ...chain, refreshAt: this.#options.now() + this.#options.ttlMs };
         this.#remember(this.#ready, key, cached);
+        this.#newest = key;
         return cached;
       },
       (error: unknown) => {
@@ -94,6 +101,7 @@ export class ChainCache {
   }
 
   clear(): void {
+    this.#newest = undefined;
     this.#ready.clear();
     this.#failures.clear();
   }
