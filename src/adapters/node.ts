@@ -6,7 +6,7 @@ import { createServer, type RequestListener, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { RejectionError, type RejectionCode } from '../core/errors.js';
-import { toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
+import { respondTo, toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
 
 export type { EndpointSource } from '../core/endpoint.js';
 
@@ -48,9 +48,14 @@ function listenerFor(source: EndpointSource, closing: () => boolean): RequestLis
     req.on('end', () => {
       if (over) return;
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-      endpoint.handle({ method: req.method ?? 'GET', headers: req.headers, body }).then(
-        (answer) => write(res, answer, closing()),
-        // `handle` never rejects by contract; answer a 4xx rather than trust that blindly.
+      const answer = respondTo(endpoint, { method: req.method ?? 'GET', headers: req.headers, body });
+      if (!('then' in answer)) {
+        write(res, answer, closing());
+        return;
+      }
+      answer.then(
+        (ready) => write(res, ready, closing()),
+        // The endpoint never rejects by contract; answer a 4xx rather than trust that blindly.
         () => writeRejection(res, 'INVALID_MESSAGE', false),
       );
     });

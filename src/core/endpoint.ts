@@ -39,6 +39,20 @@ export interface Endpoint {
   close(): void;
 }
 
+const RESPOND = Symbol('cekit.respond');
+
+/**
+ * For adapters: answers like `endpoint.handle`, but synchronously when nothing had to wait (the
+ * common case: bundled key, synchronous handler), so the transport can write the answer in the same
+ * tick. Endpoints not built by `createEndpoint` fall back to `handle`.
+ */
+export function respondTo(endpoint: Endpoint, request: RawRequest): RawResponse | Promise<RawResponse> {
+  const respond = (endpoint as { [RESPOND]?: (request: RawRequest) => RawResponse | Promise<RawResponse> })[
+    RESPOND
+  ];
+  return respond ? respond(request) : endpoint.handle(request);
+}
+
 /** Anything that owns an endpoint: `createEndpoint()`'s result or an extension built on it. */
 export type EndpointSource = Endpoint | { readonly endpoint: Endpoint };
 
@@ -106,6 +120,11 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
   // The pipeline stays synchronous until something really has to wait (a key download, an async
   // handler): on the common path a request costs one promise, the one `handle` returns.
   function handle(request: RawRequest): Promise<RawResponse> {
+    return settle(respond(request));
+  }
+
+  /** `handle` without the promise when the answer is ready at once (see `respondTo`). */
+  function respond(request: RawRequest): RawResponse | Promise<RawResponse> {
     const receivedAt = performance.now();
     try {
       if (request.method !== 'POST') throw new RejectionError('METHOD_NOT_ALLOWED');
@@ -124,13 +143,13 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
       }
       if (pending !== undefined) {
         return pending.then(
-          () => settle(answerVerified(body, receivedAt)),
+          () => answerVerified(body, receivedAt),
           (error: unknown) => reject(unverified(error), undefined, receivedAt),
         );
       }
-      return settle(answerVerified(body, receivedAt));
+      return answerVerified(body, receivedAt);
     } catch (error) {
-      return Promise.resolve(reject(error, undefined, receivedAt));
+      return reject(error, undefined, receivedAt);
     }
   }
 
@@ -294,12 +313,15 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
     };
   }
 
-  return {
+  const endpoint: Endpoint = {
     handle,
     bodyLimit,
     ready: () => verifier.ready?.() ?? Promise.resolve(),
     close: () => verifier.close?.(),
   };
+  // Not enumerable: a wrapper spreading this endpoint with its own `handle` must not inherit it.
+  Object.defineProperty(endpoint, RESPOND, { value: respond });
+  return endpoint;
 }
 
 /** Routes each message kind to the one dispatcher that serves it. */

@@ -18,7 +18,9 @@ export function parseJsonBody(body: Uint8Array): Record<string, unknown> {
   } catch {
     throw new RejectionError('INVALID_UTF8');
   }
-  checkDepth(text);
+  // Nesting can only exceed the limit if there are more brackets than the limit: a few native
+  // `indexOf` jumps settle that for every real CEK message without walking the text.
+  if (!fewerBracketsThan(text, MAX_JSON_DEPTH)) checkDepth(text);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -51,6 +53,14 @@ function checkDepth(text: string): void {
         throw new RejectionError('JSON_TOO_DEEP', `The limit is ${MAX_JSON_DEPTH}.`);
     } else if (c === 125 /* } */ || c === 93 /* ] */) depth--;
   }
+}
+
+/** True when `text` holds at most `limit` opening brackets (`{` and `[`), inside strings or not. */
+function fewerBracketsThan(text: string, limit: number): boolean {
+  let count = 0;
+  for (let i = text.indexOf('{'); i !== -1; i = text.indexOf('{', i + 1)) if (++count > limit) return false;
+  for (let i = text.indexOf('['); i !== -1; i = text.indexOf('[', i + 1)) if (++count > limit) return false;
+  return true;
 }
 
 /** Index of the quote that closes the string opened at `open`, or -1. */
