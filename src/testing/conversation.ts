@@ -9,7 +9,9 @@ import {
   type SlotInput,
 } from './custom-requests.js';
 import {
+  buildActionSceneRequest,
   buildDiscoverAppliancesRequest,
+  buildDiscoverScenesRequest,
   buildHomeControlRequest,
   type HomeMessage,
 } from './home-requests.js';
@@ -182,7 +184,7 @@ export class Conversation {
   }
 
   /**
-   * Clova Home: a control or query request, e.g. `control('SetBrightness', 'light-1', { brightness: 50 })`.
+   * Clova Home: a control or query request, e.g. `control('SetBrightness', 'light-1', { brightness: { value: 50 } })`.
    * After `discover()`, like CLOVA (§2), it refuses (throws `NotForwardedError`, nothing sent) an
    * appliance that was not discovered or an action the appliance did not declare, and echoes the
    * appliance's `additionalApplianceDetails` (§4.2). `sendHome()` sends anything as is.
@@ -192,6 +194,8 @@ export class Conversation {
     applianceId: string,
     fields: Record<string, unknown> = {},
   ): Promise<HomeReply> {
+    if (/^ActionScene(Request)?$/.test(action))
+      throw new TypeError('Scenes have no appliance: use actionScene(scene)');
     const appliance = this.appliances?.get(applianceId);
     if (this.appliances && !appliance)
       throw new NotForwardedError(`discovery did not return an appliance "${applianceId}"`);
@@ -214,6 +218,16 @@ export class Conversation {
         ...(details && typeof details === 'object' ? { additionalApplianceDetails: details } : {}),
       }),
     );
+  }
+
+  /** Clova Home (JP): `DiscoverScenesRequest`. */
+  discoverScenes(): Promise<HomeReply> {
+    return this.sendHome(buildDiscoverScenesRequest(this.homeOptions()));
+  }
+
+  /** Clova Home (JP): `ActionSceneRequest` for a scene from `discoverScenes()`. */
+  actionScene(scene: { sceneId: string; sceneName: string }): Promise<HomeReply> {
+    return this.sendHome(buildActionSceneRequest(scene, this.homeOptions()));
   }
 
   /** Sends a Clova Home message you built yourself (signed). */

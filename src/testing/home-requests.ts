@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { defaultHomeFields } from './home-samples.js';
 
 /**
  * Clova Home request envelopes (spec clova-home-extension.md §1): `header` with a fresh UUID
@@ -42,7 +43,8 @@ export const buildDiscoverAppliancesRequest = (options: HomeRequestOptions = {})
 
 /**
  * A control or query request for one appliance (§4.2): `buildHomeControlRequest('SetBrightness',
- * 'light-1', { brightness: 50 })`. `additionalApplianceDetails` echoes what discovery returned.
+ * 'light-1', { brightness: { value: 50 } })`. Fields the interface requires get realistic defaults
+ * (`HOME_ACTIONS`); `fields` overrides them. `additionalApplianceDetails` echoes what discovery returned.
  */
 export function buildHomeControlRequest(
   action: string,
@@ -56,5 +58,17 @@ export function buildHomeControlRequest(
       ? { additionalApplianceDetails: options.additionalApplianceDetails }
       : {}),
   };
-  return buildHomeRequest(action, { appliance, ...fields }, options);
+  return buildHomeRequest(action, { appliance, ...defaultHomeFields(action), ...fields }, options);
+}
+
+/** `DiscoverScenesRequest` (JP, §3). */
+export const buildDiscoverScenesRequest = (options: HomeRequestOptions = {}) =>
+  buildHomeRequest('DiscoverScenes', {}, options);
+
+/** `ActionSceneRequest` (JP): runs a discovered scene; it carries `scene` instead of `appliance` (§4.2). */
+export function buildActionSceneRequest(
+  scene: { sceneId: string; sceneName: string; additionalSceneDetails?: Record<string, unknown> },
+  options: HomeRequestOptions = {},
+): HomeMessage {
+  return buildHomeRequest('ActionScene', { scene }, options);
 }

@@ -41,10 +41,14 @@ export {
   buildHomeRequest,
   buildDiscoverAppliancesRequest,
   buildHomeControlRequest,
+  buildDiscoverScenesRequest,
+  buildActionSceneRequest,
   homeRequestName,
   type HomeMessage,
   type HomeRequestOptions,
 } from './home-requests.js';
+export { HOME_ACTIONS, type HomeAction, type HomeActionCategory } from './home-actions.js';
+export { defaultHomeFields } from './home-samples.js';
 
 // Talking to an extension.
 export {
