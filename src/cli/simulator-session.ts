@@ -1,4 +1,5 @@
 import {
+  defaultHomeFields,
   formatProblem,
   type Conversation,
   type HomeReply,
@@ -19,6 +20,22 @@ const refusalCode = (body: unknown): string => {
   const code = (body as { error?: { code?: unknown } } | undefined)?.error?.code;
   return typeof code === 'string' ? code : '';
 };
+
+/**
+ * `brightness=50` on the command line means the value object `{ value: 50 }` when that is the field's
+ * shape (spec clova-home-extension.md §6.3); other values are sent as typed.
+ */
+function homeFields(action: string, pairs: Record<string, unknown>): Record<string, unknown> {
+  const defaults = defaultHomeFields(action);
+  const fields: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(pairs)) {
+    const sample = defaults[name];
+    const wraps =
+      typeof sample === 'object' && sample !== null && 'value' in sample && typeof value !== 'object';
+    fields[name] = wraps ? { value } : value;
+  }
+  return fields;
+}
 
 /** One simulator session: runs typed lines and prints the dialogue. */
 export class SimulatorSession {
@@ -76,7 +93,9 @@ export class SimulatorSession {
           throw new UsageError('Usage: /home discover | /home <Action> <applianceId> [key=value ...]');
         if (action.toLowerCase() === 'discover') return this.printHome(await this.cek.discover());
         if (!applianceId) throw new UsageError(`Usage: /home ${action} <applianceId> [key=value ...]`);
-        return this.printHome(await this.cek.control(action, applianceId, parsePairs(pairs, true)));
+        return this.printHome(
+          await this.cek.control(action, applianceId, homeFields(action, parsePairs(pairs, true))),
+        );
       }
       case '/session':
         this.io.stdout.write(

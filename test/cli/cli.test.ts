@@ -214,6 +214,64 @@ describe('cekit simulate', () => {
   });
 });
 
+describe('cekit simulate, Clova Home', () => {
+  it('/home discover and /home <Action> <id> key=value, value objects filled in', async () => {
+    const keys = loadTestKeyPair(keyPem);
+    const seen: unknown[] = [];
+    const home = createEndpoint({
+      verify: keys.verifyOptions,
+      logger: silentLogger,
+      requestLog: false,
+      dispatcher: {
+        kinds: ['home'],
+        dispatch: (message) => {
+          const { header, payload } = message as {
+            header: { name: string };
+            payload: Record<string, unknown>;
+          };
+          seen.push(payload);
+          const action = header.name.replace(/Request$/, '');
+          const name =
+            action === 'DiscoverAppliances' ? 'DiscoverAppliancesResponse' : `${action}Confirmation`;
+          const reply =
+            action === 'DiscoverAppliances'
+              ? { discoveredAppliances: [{ applianceId: 'light-1', actions: ['SetBrightness'] }] }
+              : { brightness: payload.brightness };
+          return {
+            header: { messageId: 'm1', name, namespace: 'ClovaHome', payloadVersion: '1.0' },
+            payload: reply,
+          };
+        },
+      },
+    });
+    const homeServer = await serve(home, { port: 0, handleSignals: false });
+    try {
+      writeFileSync(
+        join(cwd, 'home.txt'),
+        '/home discover\n/home SetBrightness light-1 brightness=30\n/home TurnOn light-1\n',
+      );
+      const { io, out } = bufferIo(cwd);
+      const code = await main(
+        ['simulate', homeServer.url, '--key', '.cekit/dev-key.pem', '--script', 'home.txt'],
+        io,
+      );
+      expect(out.stdout).toContain(
+        'ext: DiscoverAppliancesResponse {"discoveredAppliances":[{"applianceId":"light-1"',
+      );
+      expect(out.stdout).toContain('ext: SetBrightnessConfirmation {"brightness":{"value":30}}');
+      expect(seen[1]).toMatchObject({ appliance: { applianceId: 'light-1' }, brightness: { value: 30 } });
+      // Like CLOVA, an action the appliance did not declare is not sent.
+      expect(out.stdout).toContain(
+        '! CLOVA would not forward this request: appliance "light-1" does not declare TurnOn',
+      );
+      expect(seen).toHaveLength(2);
+      expect(code).toBe(1);
+    } finally {
+      await homeServer.close();
+    }
+  });
+});
+
 describe('usage errors', () => {
   it.each([
     [['nope'], 'Unknown command "nope"'],
