@@ -7,7 +7,11 @@ import {
   buildSessionEndedRequest,
   DEFAULT_EXTENSION_ID,
 } from '../custom-requests.js';
-import { buildDiscoverAppliancesRequest, type HomeMessage } from '../home-requests.js';
+import {
+  buildDiscoverAppliancesRequest,
+  buildHomeControlRequest,
+  type HomeMessage,
+} from '../home-requests.js';
 import { HomeReply } from '../home-reply.js';
 import { generateTestKeyPair } from '../keys.js';
 import { formatProblem } from '../problems.js';
@@ -124,6 +128,24 @@ function trustedChecks(
         signed(discover),
       ),
     );
+    // Errors are replies (HTTP 200 with an …Error message, spec clova-home-extension.md §1, §5).
+    const unknown = buildHomeControlRequest('TurnOn', `cekit-audit-no-such-appliance-${randomUUID()}`);
+    checks.push({
+      id: 'unknown-appliance',
+      title: 'TurnOnRequest for an unknown appliance gets an …Error reply (HTTP 200)',
+      mode: 'trusted',
+      request: signed(unknown),
+      judge: (exchange) => {
+        const reply = new HomeReply(unknown, exchange);
+        if (!reply.ok) return judgeProblems(reply.problems, exchange);
+        return reply.isError
+          ? { passed: true, reason: `answered ${reply.name}` }
+          : {
+              passed: false,
+              reason: `answered ${reply.name}: an appliance that does not exist cannot be turned on`,
+            };
+      },
+    });
     return checks;
   }
   const wrongApp = buildLaunchRequest({ extensionId: `${extensionId}.not-yours` });
