@@ -59,6 +59,7 @@ if (args.generatorCheck) {
     generatorCheck = {
       connections: args.connections * 2,
       reqPerSec: doubled.reqPerSec,
+      generatorCpu: doubled.generatorCpu,
       change: first ? round(doubled.reqPerSec / first.reqPerSec, 3) : null,
     };
   }
@@ -76,8 +77,12 @@ for (const r of results) {
 printTable(results);
 if (generatorCheck) {
   log(
-    `Generator check: baseline at ${generatorCheck.connections} connections did ${Math.round(generatorCheck.reqPerSec)} req/s ` +
-      `(${generatorCheck.change}x of the normal run); a generator-bound run would have scaled up.`,
+    `Generator check: the baseline at ${generatorCheck.connections} connections did ` +
+      `${Math.round(generatorCheck.reqPerSec)} req/s (${generatorCheck.change}x the normal run), generator at ` +
+      `${Math.round(generatorCheck.generatorCpu * 100)}% CPU: ` +
+      (generatorCheck.change > 1.1
+        ? 'the server had headroom at the normal connection count (latency-bound, not generator-bound).'
+        : 'more load did not raise throughput, so the server, not the generator, was the limit.'),
   );
 }
 const busiest = Math.max(...results.map((r) => r.generatorCpu ?? 0));
