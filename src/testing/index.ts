@@ -87,6 +87,7 @@ export {
   type IntentModel,
   type ModelJson,
   type SlotTypeEntry,
+  type SamplePart,
 } from './model.js';
 export { createResolver, type Resolver, type Resolution, type NearMiss } from './resolve.js';
 export { normalizeUtterance } from './normalize.js';
