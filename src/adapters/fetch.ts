@@ -1,7 +1,7 @@
 /**
  * Web-standard adapter: `(Request) => Promise<Response>` for Hono, Bun, Deno, Cloudflare Workers
  * and anything else that speaks the Fetch API.
- * @module
+ * @module cekit/fetch
  */
 import { toEndpoint, type Endpoint, type EndpointSource } from '../core/endpoint.js';
 import { RejectionError, type RejectionCode } from '../core/errors.js';

@@ -1,6 +1,6 @@
 /**
  * `node:http` adapter: a request listener and a `serve()` helper with graceful shutdown.
- * @module
+ * @module cekit/node
  */
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
