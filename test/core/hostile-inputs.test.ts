@@ -496,6 +496,20 @@ describe('hostile inputs', () => {
     expect(calls).toBe(before);
   });
 
+  it('never dispatches when Content-Length lies low (the rest is a malformed next request)', async () => {
+    const before = calls;
+    const raw =
+      `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nSignatureCEK: ${validSig}\r\n` +
+      `Connection: close\r\nContent-Length: ${Buffer.byteLength(validText) - 10}\r\n\r\n${validText}`;
+    const res = await sendRaw(server.port, raw);
+    // Node reads the declared bytes as one request (whose signature cannot match) and the leftover
+    // as the start of a next, unparseable one; whichever refusal is written first, nothing runs.
+    expect([400, 403]).toContain(res.status);
+    const { code } = (JSON.parse(res.body.split('HTTP/1.1')[0]!) as { error: { code: string } }).error;
+    expect(['MALFORMED_HTTP', 'SIGNATURE_INVALID']).toContain(code);
+    expect(calls).toBe(before);
+  });
+
   it('answers broken chunked framing with a JSON 400', async () => {
     const raw =
       `POST / HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nSignatureCEK: ${validSig}\r\n` +
