@@ -210,7 +210,7 @@ describe('cekit simulate', () => {
         io,
       ),
     ).toBe(0);
-    expect(out.stdout).toContain('ext: サイコロを振ります。何個振りますか?');
+    expect(out.stdout).toContain('> /launch\n  → LaunchRequest\next: サイコロを振ります。何個振りますか?');
   });
 });
 

@@ -75,19 +75,22 @@ export async function simulate(args: string[], io: CliIo): Promise<number> {
     `Talking to ${url}${keys ? ' (signed)' : ' (unsigned: pass --key if the extension verifies signatures)'}.\n` +
       `Type /launch to start, /help for commands${model ? ', or a sentence' : ''}.\n`,
   );
+  // On a terminal: a prompt with line editing. Piped input: each line is echoed, like --script.
+  const interactive = io.stdin.isTTY === true;
   const rl = createInterface({
     input: io.stdin,
-    output: io.stdout as NodeJS.WritableStream,
-    terminal: io.stdin.isTTY === true,
+    ...(interactive ? { output: io.stdout as NodeJS.WritableStream } : {}),
+    terminal: interactive,
   });
   io.signal?.addEventListener('abort', () => rl.close(), { once: true });
   rl.on('SIGINT', () => rl.close()); // Ctrl+C on the prompt ends the session.
   rl.setPrompt('> ');
-  rl.prompt();
+  if (interactive) rl.prompt();
   for await (const line of rl) {
     const text = line.trim();
+    if (!interactive && text) io.stdout.write(session.style.bold(`> ${text}\n`));
     if (text && (await session.run(text)) === 'quit') break;
-    rl.prompt();
+    if (interactive) rl.prompt();
   }
   rl.close();
   return 0;
