@@ -430,15 +430,17 @@ describe('hostile inputs', () => {
   });
 
   describe.each(cases)('$name', (c) => {
-    it.skipIf(c.declaredLength !== undefined)(`endpoint.handle → ${c.status} ${c.code}`, async () => {
-      const before = calls;
-      const res = await endpoint.handle({ method: c.method ?? 'POST', headers: c.headers, body: c.body });
-      expect(res.status).toBe(c.status);
-      expect(res.headers['content-type']).toBe('application/json;charset=UTF-8');
-      expect(JSON.parse(res.body)).toEqual({ error: { code: c.code, message: expect.any(String) } });
-      if (c.status === 405) expect(res.headers.allow).toBe('POST');
-      expect(calls).toBe(before);
-    });
+    // A declared Content-Length is a transport matter: handle() only ever sees the bytes.
+    if (c.declaredLength === undefined)
+      it(`endpoint.handle → ${c.status} ${c.code}`, async () => {
+        const before = calls;
+        const res = await endpoint.handle({ method: c.method ?? 'POST', headers: c.headers, body: c.body });
+        expect(res.status).toBe(c.status);
+        expect(res.headers['content-type']).toBe('application/json;charset=UTF-8');
+        expect(JSON.parse(res.body)).toEqual({ error: { code: c.code, message: expect.any(String) } });
+        if (c.status === 405) expect(res.headers.allow).toBe('POST');
+        expect(calls).toBe(before);
+      });
 
     it(`cekit/node over loopback → ${c.status} ${c.code}`, async () => {
       const before = calls;
