@@ -133,8 +133,10 @@ describe('cekit simulate', () => {
       [
         '# a comment',
         '/launch',
+        '< How many?',
         'help',
         'roll 2 dice',
+        '< The total is 8.',
         '/intent ThrowDiceIntent diceCount=1',
         '/session',
         '/end',
@@ -166,8 +168,25 @@ describe('cekit simulate', () => {
       '  → ThrowDiceIntent diceCount=2  (matched "roll {diceCount} dice")\next: I rolled 2 dice. The total is 8.\n     [session ended]',
     );
     expect(out.stdout).toContain('ext: I rolled 1 die. The total is 4.');
+    expect(out.stdout).toContain('  ✓ says "The total is 8."');
     expect(out.stdout).not.toContain('\u001b[');
     expect(code).toBe(0);
+  });
+
+  it('a failed expectation in a script is exit code 1', async () => {
+    writeFileSync(join(cwd, 'expect.txt'), '< nothing yet\n/launch\n< Goodbye\n');
+    const { io, out } = bufferIo(cwd);
+    const args = [
+      'simulate',
+      server.url,
+      '--key',
+      '.cekit/dev-key.pem',
+      '--extension-id',
+      'com.example.dice',
+    ];
+    expect(await main([...args, '--script', 'expect.txt'], io)).toBe(1);
+    expect(out.stdout).toContain('✗ expected "nothing yet", got "(nothing was sent yet)"');
+    expect(out.stdout).toContain('✗ expected "Goodbye", got "サイコロを振ります。何個振りますか?"');
   });
 
   it('shows near misses, refusals and problems; exit code 1 when a reply had a problem', async () => {

@@ -22,7 +22,8 @@ Type a sentence (resolved with --model) or a command:
 Options:
   --key <file>           private key the extension trusts (default: send unsigned)
   --model <path>         interaction model: a JSON file or a folder of console TSV files
-  --script <file>        run the lines of a file instead of reading the keyboard (exit 1 on any problem)
+  --script <file>        run the lines of a file instead of reading the keyboard (exit 1 on any problem);
+                         a line "< text" checks that the last reply contains text
   --extension-id <id>    applicationId sent (default com.example.extension)
   --locale <locale>      request locale (default ja-JP)
   --user <id>            userId sent
@@ -63,6 +64,10 @@ export async function simulate(args: string[], io: CliIo): Promise<number> {
     for (const line of lines) {
       const text = line.trim();
       if (!text || text.startsWith('#')) continue;
+      if (text.startsWith('<')) {
+        ok = expectLast(session, text.slice(1).trim(), io) && ok;
+        continue;
+      }
       io.stdout.write(session.style.bold(`> ${text}\n`));
       const result = await session.run(text);
       if (result === 'quit') break;
@@ -94,4 +99,24 @@ export async function simulate(args: string[], io: CliIo): Promise<number> {
   }
   rl.close();
   return 0;
+}
+
+/**
+ * A script line `< text` checks that the last reply contains `text`: the speech of a Custom reply, the
+ * message name and payload of a Clova Home reply. Turns a dialogue file into a test for CI.
+ */
+function expectLast(session: SimulatorSession, expected: string, io: CliIo): boolean {
+  const last = session.cek.history.at(-1);
+  const actual = !last
+    ? '(nothing was sent yet)'
+    : last.kind === 'custom'
+      ? last.reply.speech
+      : `${last.reply.name} ${JSON.stringify(last.reply.payload)}`;
+  const passed = last !== undefined && actual.includes(expected);
+  io.stdout.write(
+    passed
+      ? session.style.green(`  ✓ says "${expected}"\n`)
+      : session.style.red(`  ✗ expected "${expected}", got "${actual}"\n`),
+  );
+  return passed;
 }
