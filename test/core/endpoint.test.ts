@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createEndpoint, silentLogger, type Dispatcher, type RawRequest } from '../../src/index.js';
-import { generateTestKeyPair } from '../../src/testing/index.js';
+import { createEndpoint, silentLogger, type Dispatcher, type RawRequest } from 'cekit';
+import { generateTestKeyPair } from 'cekit/testing';
 import { signedVector } from '../helpers/fixtures.js';
 
 const echo = (): Dispatcher & { calls: number } => {
