@@ -1,6 +1,7 @@
 export { createExtension, Extension, type ExtensionOptions, type FallbackTexts } from './extension.js';
-export { Context, UserAttributes, type ExtensionTypes } from './context.js';
+export { Context, UserAttributes, type ExtensionTypes, type SessionOf, type UserOf } from './context.js';
 export type {
+  Awaitable,
   Handler,
   LaunchContext,
   IntentContext,
@@ -15,7 +16,7 @@ export type {
 } from './handlers.js';
 export { ResponseBuilder, type PlayOptions, type StreamDeliverOptions } from './response-builder.js';
 export { audio, text, type SpeechPart, type SpeechInput } from './speech.js';
-export { SlotView, type SlotSpec, type SlotKinds, type ParsedSlots } from './slots.js';
+export { SlotView, type SlotSpec, type SlotKinds, type ParsedSlots, type SlotValueOf } from './slots.js';
 export {
   parseDateTimeSlot,
   parseDate,
@@ -36,3 +37,13 @@ export { defineMessages, languageOfLocale, type Catalog, type Messages } from '.
 export { ResponseError, ExtensionError, type ResponseErrorCode } from './errors.js';
 export { memoryStore, fileStore, type UserStore, type FileStoreOptions } from './storage/index.js';
 export * from './protocol/index.js';
+// What the validators above return, from the schema language they are written in.
+export {
+  formatIssue,
+  formatPath,
+  type Issue,
+  type ValidationResult,
+  type Infer,
+  type Schema,
+  type JsonSchema,
+} from '../schema/index.js';

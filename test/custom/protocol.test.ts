@@ -1,6 +1,7 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import {
   checkCustomRequest,
+  formatIssue,
   parseCustomRequest,
   RejectionError,
   validateCustomResponse,
@@ -8,7 +9,6 @@ import {
   type CustomResponse,
   type IntentRequest,
 } from 'cekit';
-import { formatIssue } from '../../src/schema/index.js';
 import { listFixtures, readFixture } from '../helpers/fixtures.js';
 
 const requestFixtures = listFixtures('custom').filter((name) => !name.startsWith('response'));

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   audio,
+  formatIssue,
   ResponseBuilder,
   ResponseError,
   text,
   validateCustomResponse,
   type CustomResponse,
 } from 'cekit';
-import { formatIssue } from '../../src/schema/index.js';
 
 /** Builds and asserts the result is a valid response by the protocol schema. */
 function built(builder: ResponseBuilder, attributes: Record<string, unknown> = {}): CustomResponse {
