@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineMessages, fileStore, languageOfLocale, memoryStore } from 'cekit';
+import { fixture, send, testExtension } from './harness.js';
 
 const directories: string[] = [];
 async function tempDir() {
@@ -66,5 +67,23 @@ describe('defineMessages', () => {
         languageOfLocale,
       ),
     ).toEqual(['ja', 'ko', 'en', 'en', 'ja', undefined, undefined, undefined, undefined]);
+  });
+});
+
+describe('fileStore behind an extension', () => {
+  it('keeps user attributes across a restart of the extension', async () => {
+    const directory = await tempDir();
+    const build = () => {
+      const app = testExtension<{ user: { visits: number } }>({ storage: fileStore({ directory }) });
+      app.launch(async (ctx) => {
+        const user = await ctx.user.load();
+        user.visits = (user.visits ?? 0) + 1;
+        ctx.say(`visit ${user.visits}`);
+      });
+      return app;
+    };
+    await send(build(), fixture('launch-request'));
+    const { json } = await send(build(), fixture('launch-request')); // a new process would do the same
+    expect(json.response.outputSpeech.values.value).toBe('visit 2');
   });
 });
