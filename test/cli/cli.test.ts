@@ -10,6 +10,7 @@ import { loadTestKeyPair } from 'cekit/testing';
 import { main } from '../../src/cli/main.js';
 import { createDiceExtension } from '../../examples/dice/extension.js';
 import { bufferIo } from './io.js';
+import { FIXTURES_DIR } from '../helpers/fixtures.js';
 
 const DICE_MODEL = fileURLToPath(new URL('../../examples/models/dice.json', import.meta.url));
 let cwd: string;
@@ -105,6 +106,34 @@ describe('cekit check', () => {
       expect(out.stdout).toContain('response.shouldEndSession: is required');
     } finally {
       await brokenServer.close();
+    }
+  });
+});
+
+describe('cekit check --replay', () => {
+  it('replays a real CEK-signed request (verified with the bundled JP key) and a tampered copy', async () => {
+    const vectorPath = join(FIXTURES_DIR, 'validation/signed-launch-request.json');
+    const vector = JSON.parse(readFileSync(vectorPath, 'utf8')) as { rawBody: string };
+    const applicationId = (
+      JSON.parse(vector.rawBody) as { context: { System: { application: { applicationId: string } } } }
+    ).context.System.application.applicationId;
+    const app = createDiceExtension({
+      extensionId: applicationId,
+      verify: { keyUrl: false },
+      logger: silentLogger,
+    });
+    const real = await serve(app, { port: 0, handleSignals: false });
+    try {
+      const { io, out } = bufferIo(cwd);
+      expect(await main(['check', real.url, '--replay', vectorPath, '--json'], io)).toBe(0);
+      const report = JSON.parse(out.stdout) as { mode: string; checks: { id: string; passed: boolean }[] };
+      expect(report.mode).toBe('trusted');
+      expect(report.checks.filter((c) => c.id.startsWith('replay-'))).toEqual([
+        expect.objectContaining({ id: 'replay-1', passed: true }),
+        expect.objectContaining({ id: 'replay-1-tampered', passed: true }),
+      ]);
+    } finally {
+      await real.close();
     }
   });
 });
