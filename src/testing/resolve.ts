@@ -74,7 +74,8 @@ function prepare(text: string): Prepared {
 interface CompiledSample {
   intent: IntentModel;
   source: string;
-  parts: SamplePart[];
+  /** Literal text compared space-free; `shown` is the literal as written, for explanations. */
+  parts: (SamplePart & { shown?: string })[];
   literalLength: number;
 }
 
@@ -86,8 +87,10 @@ export interface Resolver {
 export function createResolver(model: InteractionModel): Resolver {
   const samples: CompiledSample[] = model.intents.flatMap((intent) =>
     intent.samples.map(({ source, parts }) => {
-      const compactParts = parts.map((part) =>
-        part.slot !== undefined ? part : { text: compactOf(part.text ?? '') },
+      const compactParts: CompiledSample['parts'] = parts.map((part) =>
+        part.slot !== undefined
+          ? part
+          : { text: compactOf(part.text ?? ''), shown: (part.text ?? '').trim() },
       );
       return {
         intent,
@@ -132,7 +135,7 @@ export function createResolver(model: InteractionModel): Resolver {
       if (EXIT_PHRASES.includes(input.compact))
         return { type: 'SessionEndedRequest', intent: '', slots: {}, via: 'exit', nearMisses: [] };
       const nearMisses = misses
-        .filter((miss) => miss.score > 0)
+        .filter((miss) => miss.score >= MIN_NEAR_MISS_SCORE)
         .sort((a, b) => b.score - a.score)
         .slice(0, 3);
       return {
@@ -158,7 +161,7 @@ function matchSample(
 ): Attempt {
   const text = input.compact;
   let furthest = 0;
-  let reason = `"${sample.source}" does not start like the sentence`;
+  let reason = `no part of the sentence fits "${sample.source}"`;
   const found: Record<string, Slot> = {};
   const note = (pos: number, why: string) => {
     if (pos >= furthest) {
@@ -179,7 +182,7 @@ function matchSample(
       if (text.startsWith(literal, pos)) return walk(index + 1, pos + literal.length);
       note(
         pos,
-        `expected "${literal}" where the sentence has "${spacedSlice(input, pos, text.length) || '(end)'}"`,
+        `expected "${part.shown ?? literal}" where the sentence has "${spacedSlice(input, pos, text.length) || '(end)'}"`,
       );
       return false;
     }
@@ -208,9 +211,35 @@ function matchSample(
   };
 
   if (walk(0, 0)) return { slots: { ...found }, miss: { intent: '', sample: '', score: 1, reason: '' } };
-  const score = text.length === 0 ? 0 : Math.round((furthest / text.length) * 100) / 100;
+  // How far the sample got, or how alike the texts are (a slot that failed at once got nowhere).
+  const literal = sample.parts.map((part) => part.text ?? '').join('');
+  const progress = text.length === 0 ? 0 : furthest / text.length;
+  const score = Math.round(Math.max(progress, similarity(text, literal)) * 100) / 100;
   return { miss: { intent: sample.intent.name, sample: sample.source, score, reason } };
 }
 
 const spacedSlice = (input: Prepared, start: number, end: number) =>
   start >= end ? '' : input.spaced.slice(input.origin[start], input.origin[end - 1]! + 1);
+
+/** Below this, a sample has too little to do with the sentence to be worth showing. */
+const MIN_NEAR_MISS_SCORE = 0.2;
+
+/** Dice coefficient over character bigrams: 1 for equal texts, 0 for nothing in common. */
+function similarity(a: string, b: string): number {
+  if (a.length < 2 || b.length < 2) return a === b && a.length > 0 ? 1 : 0;
+  const counts = new Map<string, number>();
+  for (let i = 0; i < a.length - 1; i++) {
+    const bigram = a.slice(i, i + 2);
+    counts.set(bigram, (counts.get(bigram) ?? 0) + 1);
+  }
+  let shared = 0;
+  for (let i = 0; i < b.length - 1; i++) {
+    const bigram = b.slice(i, i + 2);
+    const left = counts.get(bigram) ?? 0;
+    if (left > 0) {
+      shared++;
+      counts.set(bigram, left - 1);
+    }
+  }
+  return (2 * shared) / (a.length - 1 + b.length - 1);
+}
