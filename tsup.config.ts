@@ -12,6 +12,7 @@ export const entries = {
   'adapters/hono': 'src/adapters/hono.ts',
   'adapters/lambda': 'src/adapters/lambda.ts',
   'testing/index': 'src/testing/index.ts',
+  'home/index': 'src/home/index.ts',
 };
 
 // Executables (package.json "bin"), not importable subpaths: ESM only, self-contained, no declarations.
