@@ -8,3 +8,7 @@ export { valueObjects, interfacePayloads, errorPayloads, applianceRef } from './
 export { APPLIANCE_TYPE_NAMES, LOCATION_CODES, ACTION_NAMES } from './generated/payloads.js';
 export { INTERFACES, ERRORS, APPLIANCE_TYPES, VALUE_OBJECTS, LOCATIONS } from './catalog/index.js';
 export type * from './catalog/types.js';
+export * from './extension.js';
+export { HomeError, type HomeErrorName } from './errors.js';
+export { allowedActions } from './allowed-actions.js';
+export type { Range } from './ranges.js';
