@@ -87,7 +87,7 @@ export interface HomeExtensionOptions<U> extends Omit<EndpointOptions, 'dispatch
   drivers?: Readonly<Record<string, HomeActionHandlers<U>>>;
   /** Scenes for `DiscoverScenesRequest` (JP only, §3). Default none. */
   scenes?: (user: U) => HomePayload<'DiscoverScenesResponse'>['discoveredScenes'];
-  /** Check every reply against the generated schemas (a bad reply becomes `DriverInternalError`). Default on. */
+  /** Check every reply against the generated schemas (a bad reply becomes `DriverInternalError`). Default on unless NODE_ENV=production. */
   validateReplies?: boolean;
 }
 
@@ -106,9 +106,11 @@ export class HomeExtension<U = unknown> implements Dispatcher {
   readonly kinds = ['home'] as const;
   private builtEndpoint: Endpoint | undefined;
   private readonly logger: Logger;
+  private readonly validateReplies: boolean;
 
   constructor(private readonly options: HomeExtensionOptions<U>) {
     this.logger = options.logger ?? consoleLogger();
+    this.validateReplies = options.validateReplies ?? process.env.NODE_ENV !== 'production';
   }
 
   /** The verified endpoint serving this extension, created on first use. */
@@ -135,26 +137,48 @@ export class HomeExtension<U = unknown> implements Dispatcher {
     };
   }
 
-  async dispatch(message: Record<string, unknown>, context: DispatchContext): Promise<HomeMessage> {
+  /**
+   * Answers synchronously when the token hook and the handler do (no promise per request on the hot
+   * path); otherwise returns a promise. Errors become `…Error` replies, never exceptions.
+   */
+  dispatch(message: Record<string, unknown>, context: DispatchContext): HomeMessage | Promise<HomeMessage> {
     const request = message as unknown as Request;
     try {
-      const reply = await this.answer(request, context);
-      if (this.options.validateReplies !== false) {
-        const issues = validateHomeMessage(reply);
-        if (issues.length > 0)
-          throw new Error(`invalid reply ${reply.header.name}: ${issues.map(formatIssue).join('; ')}`);
-      }
-      return reply;
+      const reply = this.answer(request, context);
+      return isPromise(reply)
+        ? reply.then(
+            (value) => this.checked(value, request),
+            (error: unknown) => this.failed(error, request),
+          )
+        : this.checked(reply, request);
     } catch (error) {
-      if (error instanceof HomeError)
-        return homeMessage(error.errorName as HomeErrorName, error.payload as never);
-      this.logger.error('Clova Home handler failed; answering DriverInternalError', {
-        name: request.header.name,
-        applianceId: request.payload.appliance?.applianceId,
-        error: error instanceof Error ? error.message : String(error),
-      });
-      return homeMessage('DriverInternalError', {});
+      return this.failed(error, request);
     }
+  }
+
+  private checked(reply: HomeMessage, request: Request): HomeMessage {
+    if (this.validateReplies) {
+      const issues = validateHomeMessage(reply);
+      if (issues.length > 0) {
+        return this.failed(
+          new Error(`invalid reply ${reply.header.name}: ${issues.map(formatIssue).join('; ')}`),
+          request,
+        );
+      }
+    }
+    return reply;
+  }
+
+  private failed(error: unknown, request: Request): HomeMessage {
+    if (error instanceof HomeError)
+      return homeMessage(error.errorName as HomeErrorName, error.payload as never);
+    // Never the access token: only the message name, the target and the error text.
+    this.logger.error('Clova Home handler failed; answering DriverInternalError', {
+      name: request.header.name,
+      applianceId: request.payload.appliance?.applianceId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return homeMessage('DriverInternalError', {});
   }
 
   /** Spec §5: an internal failure is reported as `DriverInternalError` (HTTP 200), never a 5xx. */
@@ -162,10 +186,20 @@ export class HomeExtension<U = unknown> implements Dispatcher {
     return homeMessage('DriverInternalError', {});
   }
 
-  private async answer(request: Request, context: DispatchContext): Promise<HomeMessage> {
-    const { name } = request.header;
+  private answer(request: Request, context: DispatchContext): HomeMessage | Promise<HomeMessage> {
     const token = request.payload.accessToken;
-    const account = token ? await this.options.authenticate(token) : undefined;
+    const account = token ? this.options.authenticate(token) : undefined;
+    return isPromise(account)
+      ? account.then((resolved) => this.route(request, resolved, context))
+      : this.route(request, account, context);
+  }
+
+  private route(
+    request: Request,
+    account: HomeAccount<U> | undefined,
+    context: DispatchContext,
+  ): HomeMessage | Promise<HomeMessage> {
+    const { name } = request.header;
     if (!account) return homeMessage('InvalidAccessTokenError', {});
 
     if (name === 'DiscoverAppliancesRequest') {
@@ -212,7 +246,7 @@ export class HomeExtension<U = unknown> implements Dispatcher {
         return homeMessage('HealthCheckResponse', { isReachable: true, isTurnOn: false });
       return homeMessage('UnsupportedOperationError', {});
     }
-    const result = await handler({
+    const result = handler({
       action,
       appliance,
       user: account.user,
@@ -222,8 +256,14 @@ export class HomeExtension<U = unknown> implements Dispatcher {
     const replyName = (
       action.startsWith('Get') || action === 'HealthCheck' ? `${action}Response` : `${action}Confirmation`
     ) as HomeMessageName;
-    return homeMessage(replyName, (result ?? {}) as never);
+    return isPromise(result)
+      ? result.then((value) => homeMessage(replyName, (value ?? {}) as never))
+      : homeMessage(replyName, (result ?? {}) as never);
   }
+}
+
+function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
 }
 
 function toApplianceInfo(appliance: Appliance): ApplianceInfo {

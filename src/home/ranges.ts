@@ -29,7 +29,8 @@ export function findOutOfRange(
       if (typeof number === 'number' && (number < range.min || number > range.max)) return range;
     }
   }
-  for (const [field, range] of Object.entries(applianceRanges ?? {})) {
+  for (const field in applianceRanges) {
+    const range = applianceRanges[field]!;
     const value = payload[field] as { value?: unknown } | undefined;
     const number = value?.value;
     if (typeof number === 'number' && (number < range.min || number > range.max)) return range;
