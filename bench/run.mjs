@@ -75,6 +75,8 @@ for (const r of results) {
       : null;
 }
 printTable(results);
+const comparisons = compare(results);
+printComparisons(comparisons);
 if (generatorCheck) {
   log(
     `Generator check: the baseline at ${generatorCheck.connections} connections did ` +
@@ -115,6 +117,7 @@ if (args.json) {
         pinned: pinning,
         node: process.version,
       },
+      comparisons,
       ...(generatorCheck ? { generatorCheck } : {}),
     }),
   );
@@ -131,10 +134,14 @@ async function measure(row, connections) {
     NODE_ENV: 'production',
   });
   try {
-    await waitFor(server, (message) => message.ready, 20_000, `${row.name} did not start`);
+    const ready = await waitFor(server, (message) => message.ready, 20_000, `${row.name} did not start`);
     const url = `http://127.0.0.1:${port}/`;
     // `charset=UTF-8`, not the documented `charset-UTF-8`: the official SDK's body parser refuses the latter.
-    const headers = { 'content-type': 'application/json;charset=UTF-8', signaturecek: payload.signature };
+    const headers = {
+      'content-type': 'application/json;charset=UTF-8',
+      signaturecek: payload.signature,
+      ...ready.headers,
+    };
     // One request first: a row that answers anything but 200 is broken, not fast.
     const probe = await fetch(url, { method: 'POST', headers, body: payload.body });
     if (probe.status !== 200) {
@@ -245,6 +252,48 @@ async function discoverRows() {
     found.push({ order: 100, description: '', ...mod.row, file });
   }
   return found.sort((a, b) => a.order - b.order || a.name.localeCompare(b.name));
+}
+
+/**
+ * Rows that declare `compareTo` (another row's name) are also measured against that row: the same work
+ * done another way (cekit-intent against a hand-written server for the same request, cekit-fastify
+ * against bare Fastify). `target` is the lowest acceptable req/s ratio.
+ */
+function compare(list) {
+  const byName = new Map(list.map((r) => [r.name, r]));
+  const out = [];
+  for (const row of selected) {
+    if (!row.compareTo) continue;
+    const r = byName.get(row.name);
+    const other = byName.get(row.compareTo);
+    if (!r || !other || r.error || other.error) continue;
+    const ratio = round(r.reqPerSec / other.reqPerSec, 3);
+    const cpuRatio =
+      r.serverCpuUsPerReq && other.serverCpuUsPerReq
+        ? round(other.serverCpuUsPerReq / r.serverCpuUsPerReq, 3)
+        : null;
+    out.push({
+      row: row.name,
+      against: row.compareTo,
+      ratio,
+      cpuRatio,
+      target: row.target ?? null,
+      met: row.target === undefined ? null : ratio >= row.target,
+    });
+  }
+  return out;
+}
+
+function printComparisons(list) {
+  if (list.length === 0) return;
+  log('Same work, compared with its own reference row (req/s ratio; CPU ratio = reference us / row us):');
+  for (const c of list) {
+    const verdict =
+      c.target === null ? '' : `  target >= ${c.target.toFixed(2)}x: ${c.met ? 'met' : 'MISSED'}`;
+    const cpu = c.cpuRatio === null ? '' : `, CPU ${c.cpuRatio.toFixed(2)}x`;
+    log(`  ${c.row} vs ${c.against}: ${c.ratio.toFixed(2)}x${cpu}${verdict}`);
+  }
+  log('');
 }
 
 function printTable(list) {

@@ -9,7 +9,8 @@ const running = await mod.start({
   port: Number(process.env.PORT),
   publicKeyPem: process.env.BENCH_PUBLIC_KEY_PEM || undefined,
 });
-process.send?.({ ready: true });
+// A row may ask for extra request headers (e.g. the cert-chain URL, known only once it runs).
+process.send?.({ ready: true, headers: running?.headers });
 
 const stop = async () => {
   await Promise.race([running?.close?.(), new Promise((resolve) => setTimeout(resolve, 2000))]);

@@ -16,7 +16,8 @@ export const JP_KEY_PEM = readVector('signed-launch-request').publicKeyPem;
  * Turns a row's `payload` declaration into what the load generator sends, plus the public key the
  * server must trust (only for generated keys).
  * - `{ vector: 'signed-launch-request' }`: a fixture from test/fixtures/validation.
- * - `{ body: {...} | 'text' }`: signed here with a fresh RSA-2048 key (RSASSA-PKCS1-v1_5/SHA-256).
+ * - `{ body: {...} | 'text', digest? }`: signed here with a fresh RSA-2048 key (RSASSA-PKCS1-v1_5,
+ *   SHA-256 unless `digest` names another hash, e.g. 'sha1' for the legacy cert-chain scheme).
  */
 export function resolvePayload(payload = { vector: 'signed-launch-request' }) {
   if (payload.vector) {
@@ -27,7 +28,7 @@ export function resolvePayload(payload = { vector: 'signed-launch-request' }) {
   const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   return {
     body,
-    signature: sign('sha256', Buffer.from(body), privateKey).toString('base64'),
+    signature: sign(payload.digest ?? 'sha256', Buffer.from(body), privateKey).toString('base64'),
     publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
   };
 }

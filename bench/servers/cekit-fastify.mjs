@@ -8,6 +8,8 @@ export const row = {
   name: 'cekit-fastify',
   description: 'cekit full pipeline via the cekit/fastify plugin on Fastify 5, bundled JP key',
   order: 41,
+  compareTo: 'fastify-baseline',
+  target: 0.95,
   payload: { vector: 'signed-launch-request' },
 };
 

@@ -9,6 +9,8 @@ export const row = {
   name: 'cekit-home',
   description: 'Clova Home SetTargetTemperatureRequest via createHomeExtension + cekit/node',
   order: 40,
+  compareTo: 'baseline-home',
+  target: 0.9,
   payload: {
     body: {
       header: {

@@ -8,6 +8,8 @@ export const row = {
   name: 'cekit-node',
   description: 'cekit full pipeline via cekit/node (serve), bundled JP key',
   order: 10,
+  compareTo: 'baseline',
+  target: 0.9,
   payload: { vector: 'signed-launch-request' },
 };
 

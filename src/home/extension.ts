@@ -251,7 +251,10 @@ export class HomeExtension<U = unknown> implements Dispatcher {
       appliance,
       user: account.user,
       request: payload as never,
-      signal: context.signal,
+      // Lazy: an AbortController per request costs about as much as the routing itself.
+      get signal() {
+        return context.signal;
+      },
     });
     const replyName = (
       action.startsWith('Get') || action === 'HealthCheck' ? `${action}Response` : `${action}Confirmation`
