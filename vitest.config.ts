@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 // tests (and `tsc`, via customConditions) run against src/ without a build.
 export default defineConfig({
   resolve: { conditions: ['source', 'import', 'node', 'default'] },
-  ssr: { resolve: { conditions: ['source', 'import', 'node', 'default'], externalConditions: ['source'] } },
+  ssr: { resolve: { conditions: ['source', 'node', 'default'], externalConditions: ['source'] } },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,

@@ -1,4 +1,3 @@
-import './cjs-interop.js';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from 'cekit';
 import { buildIntentRequest, buildLaunchRequest, generateTestKeyPair } from 'cekit/testing';

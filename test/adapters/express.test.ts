@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import './cjs-interop.js';
 import express5 from 'express';
 import express4 from 'express4';
 import { silentLogger, type Logger } from 'cekit';
