@@ -3,8 +3,8 @@
  * and anything else that speaks the Fetch API.
  * @module cekit/fetch
  */
-import { toEndpoint, type Endpoint, type EndpointSource } from '../core/endpoint.js';
-import { RejectionError, type RejectionCode } from '../core/errors.js';
+import { toEndpoint, type Endpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
+import { oversizedResponse, rejectionResponse } from './raw-body.js';
 
 /** A Fetch API request handler, as Hono, Bun, Deno and Workers expect. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -15,27 +15,25 @@ export type FetchHandler = (request: Request) => Promise<Response>;
  */
 export function toFetchHandler(source: EndpointSource): FetchHandler {
   const endpoint: Endpoint = toEndpoint(source);
+  const limit = endpoint.bodyLimit;
   return async (request) => {
-    const declared = Number(request.headers.get('content-length'));
+    // A declared oversize body is refused unread, with the answer the core gives once it has it.
+    if (Number(request.headers.get('content-length')) > limit)
+      return toResponse(oversizedResponse(request.method, request.headers, limit));
     let body: Uint8Array | undefined;
     try {
-      body = declared > endpoint.bodyLimit ? undefined : await readLimited(request, endpoint.bodyLimit);
+      body = await readLimited(request, limit);
     } catch {
       // The body stream broke (client gone, bad framing): answer like any refusal, never a 500.
-      return rejection('MALFORMED_HTTP');
+      return toResponse(rejectionResponse('MALFORMED_HTTP'));
     }
-    if (body === undefined) return rejection('PAYLOAD_TOO_LARGE');
-    const answer = await endpoint.handle({ method: request.method, headers: request.headers, body });
-    return new Response(answer.body, { status: answer.status, headers: answer.headers });
+    if (body === undefined) return toResponse(oversizedResponse(request.method, request.headers, limit));
+    return toResponse(await endpoint.handle({ method: request.method, headers: request.headers, body }));
   };
 }
 
-function rejection(code: RejectionCode): Response {
-  const error = new RejectionError(code);
-  return new Response(JSON.stringify(error.toJSON()), {
-    status: error.status,
-    headers: { 'content-type': 'application/json;charset=UTF-8' },
-  });
+function toResponse(answer: RawResponse): Response {
+  return new Response(answer.body, { status: answer.status, headers: answer.headers });
 }
 
 /** Reads the body as bytes, stopping as soon as it passes the limit. */

@@ -5,8 +5,9 @@
 import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { RejectionError, type RejectionCode } from '../core/errors.js';
+import { RejectionError } from '../core/errors.js';
 import { respondTo, toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
+import { oversizedResponse, rejectionResponse } from './raw-body.js';
 
 export type { EndpointSource } from '../core/endpoint.js';
 
@@ -25,7 +26,7 @@ function listenerFor(source: EndpointSource, closing: () => boolean): RequestLis
     // serve()'s request timeout. Chunked bodies are counted as they arrive.)
     const declared = Number(req.headers['content-length']);
     if (declared > limit) {
-      writeRejection(res, 'PAYLOAD_TOO_LARGE', true);
+      write(res, oversizedResponse(req.method ?? 'GET', req.headers, limit), true);
       req.resume();
       return;
     }
@@ -43,7 +44,7 @@ function listenerFor(source: EndpointSource, closing: () => boolean): RequestLis
       // Keep draining (not buffering) so the answer can be written; the connection is then closed.
       over = true;
       chunks.length = 0;
-      writeRejection(res, 'PAYLOAD_TOO_LARGE', true);
+      write(res, oversizedResponse(req.method ?? 'GET', req.headers, limit), true);
     });
     req.on('end', () => {
       if (over) return;
@@ -56,7 +57,7 @@ function listenerFor(source: EndpointSource, closing: () => boolean): RequestLis
       answer.then(
         (ready) => write(res, ready, closing()),
         // The endpoint never rejects by contract; answer a 4xx rather than trust that blindly.
-        () => writeRejection(res, 'INVALID_MESSAGE', false),
+        () => write(res, rejectionResponse('INVALID_MESSAGE'), closing()),
       );
     });
     // The client went away mid-body: nobody is left to answer.
@@ -69,23 +70,11 @@ function write(res: ServerResponse, answer: RawResponse, close: boolean): void {
     ...answer.headers,
     'content-length': Buffer.byteLength(answer.body),
   };
-  // During a graceful shutdown, tell keep-alive clients to let go of the connection.
+  // During a graceful shutdown, tell keep-alive clients to let go of the connection; after an
+  // oversized body, stop a client that keeps streaming it.
   if (close) headers.connection = 'close';
   res.writeHead(answer.status, headers);
   res.end(answer.body);
-}
-
-function writeRejection(res: ServerResponse, code: RejectionCode, close: boolean): void {
-  const rejection = new RejectionError(code);
-  const body = JSON.stringify(rejection.toJSON());
-  const headers: Record<string, string | number> = {
-    'content-type': 'application/json;charset=UTF-8',
-    'content-length': Buffer.byteLength(body),
-  };
-  // Closing stops a client that keeps streaming an oversized body.
-  if (close) headers.connection = 'close';
-  res.writeHead(rejection.status, headers);
-  res.end(body);
 }
 
 /** Options of `serve()`. */

@@ -213,6 +213,22 @@ const CASES: Array<{ name: string; request: WireRequest; reaches: boolean; httpO
     request: { method: 'POST', headers: { 'content-type': 'text/plain' }, body: oversized },
     reaches: false,
   },
+  {
+    name: 'an oversized PUT (method is checked first)',
+    request: { method: 'PUT', headers: { 'content-type': 'application/json' }, body: oversized },
+    reaches: false,
+  },
+  {
+    name: 'an oversized chunked PUT (method is checked first)',
+    request: {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: oversized,
+      chunked: true,
+    },
+    reaches: false,
+    httpOnly: true,
+  },
   { name: 'GET', request: { method: 'GET', headers: {} }, reaches: false },
   {
     name: 'PUT with the signed body',

@@ -3,6 +3,7 @@ import { createEndpoint, silentLogger, type Dispatcher } from 'cekit';
 import { toFetchHandler } from 'cekit/fetch';
 import { generateTestKeyPair } from 'cekit/testing';
 import { signedVector } from '../helpers/fixtures.js';
+import { runConformance, type WireAnswer, type WireRequest } from './conformance.js';
 
 const keys = generateTestKeyPair();
 let calls = 0;
@@ -39,6 +40,61 @@ function streamOf(parts: Uint8Array[]): ReadableStream<Uint8Array> {
     },
   });
 }
+
+/**
+ * A wire request as a Fetch runtime (Bun, Deno, Workers) hands it over: repeated header lines
+ * appended, Content-Length present unless the upload is chunked, and the body a stream.
+ */
+function requestOf(input: WireRequest): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(input.headers))
+    for (const one of [value].flat()) headers.append(name, one);
+  const bytes = input.body ?? new Uint8Array(0);
+  if (!input.chunked && (bytes.byteLength > 0 || input.method === 'POST'))
+    headers.set('content-length', String(bytes.byteLength));
+  let body: ReadableStream<Uint8Array> | undefined;
+  if (input.abortAfter !== undefined) {
+    // The client drops the connection after a few bytes: the stream errors, as a runtime's would.
+    const sent = bytes.subarray(0, input.abortAfter);
+    body = new ReadableStream({
+      start(controller) {
+        controller.enqueue(sent);
+        controller.error(new Error('connection reset'));
+      },
+    });
+  } else if (input.chunked) {
+    const step = Math.max(1, Math.ceil(bytes.byteLength / 4));
+    const parts: Uint8Array[] = [];
+    for (let offset = 0; offset < bytes.byteLength; offset += step)
+      parts.push(bytes.subarray(offset, offset + step));
+    body = streamOf(parts);
+  } else if (bytes.byteLength > 0) {
+    body = streamOf([bytes]);
+  }
+  return new Request(URL_, { method: input.method, headers, body, duplex: 'half' } as RequestInit);
+}
+
+async function answerOf(response: Response): Promise<WireAnswer> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => (headers[name] = value));
+  return { status: response.status, headers, body: await response.text() };
+}
+
+runConformance({
+  name: 'cekit/fetch',
+  streams: true,
+  serve: async (endpoint) => {
+    const fetchHandler = toFetchHandler(endpoint);
+    return {
+      send: async (input) => {
+        const answer = await answerOf(await fetchHandler(requestOf(input)));
+        // Like the HTTP harness: nobody is left to read the answer to an abandoned upload.
+        return input.abortAfter === undefined ? answer : { status: 0, headers: {}, body: '' };
+      },
+      close: async () => {},
+    };
+  },
+});
 
 describe('cekit/fetch: toFetchHandler with real Request and Response objects', () => {
   it('accepts the real CEK-signed LaunchRequest', async () => {
@@ -86,6 +142,44 @@ describe('cekit/fetch: toFetchHandler with real Request and Response objects', (
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({ error: { code: 'PAYLOAD_TOO_LARGE', message: expect.any(String) } });
     expect(calls).toBe(before);
+  });
+
+  it('refuses a declared oversize body without pulling a byte of it', async () => {
+    let pulls = 0;
+    const body = new ReadableStream<Uint8Array>(
+      { pull: (controller) => (pulls++, controller.enqueue(new Uint8Array(1024))) },
+      { highWaterMark: 0 },
+    );
+    const res = await handler(
+      new Request(URL_, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'content-length': '999999' },
+        body,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.message).toContain('The limit is 4096 bytes.');
+    expect(pulls).toBe(0);
+  });
+
+  it('stops reading an endless undeclared body just past the limit', async () => {
+    let pulls = 0;
+    const body = new ReadableStream<Uint8Array>(
+      { pull: (controller) => (pulls++, controller.enqueue(new Uint8Array(1024))) },
+      { highWaterMark: 0 },
+    );
+    const res = await handler(
+      new Request(URL_, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+        duplex: 'half',
+      } as RequestInit),
+    );
+    expect(res.status).toBe(413);
+    // 4096 bytes fit in four 1 KiB chunks; the fifth passes the limit, and reading stops there.
+    expect(pulls).toBeLessThanOrEqual(6);
   });
 
   it('answers a broken body stream with a JSON 400, not a 500', async () => {

@@ -5,6 +5,8 @@ import { createEndpoint, silentLogger, type Dispatcher } from 'cekit';
 import { createListener, serve } from 'cekit/node';
 import { send } from '../core/http-client.js';
 import { signedVector } from '../helpers/fixtures.js';
+import { runConformance, sendHttp } from './conformance.js';
+import { listenOnLoopback } from './loopback.js';
 
 const launch = signedVector('signed-launch-request');
 const signed = {
@@ -26,6 +28,21 @@ function endpointWith(dispatch: Dispatcher['dispatch']) {
   });
 }
 
+runConformance({
+  name: 'cekit/node serve()',
+  streams: true,
+  serve: async (endpoint) => {
+    const running = await serve(endpoint, { port: 0, handleSignals: false });
+    return { send: (request) => sendHttp(running.url, request), close: running.close };
+  },
+});
+
+runConformance({
+  name: 'cekit/node createListener()',
+  streams: true,
+  serve: (endpoint) => listenOnLoopback(createListener(endpoint)),
+});
+
 describe('cekit/node: createListener', () => {
   it('plugs into a plain http.createServer', async () => {
     const server = createServer(createListener(endpointWith(() => ANSWER)));
@@ -37,6 +54,51 @@ describe('cekit/node: createListener', () => {
       expect(res.headers['content-type']).toBe('application/json;charset=UTF-8');
       expect(Number(res.headers['content-length'])).toBe(Buffer.byteLength(res.body));
       expect(JSON.parse(res.body)).toEqual(ANSWER);
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+
+  it('answers an endless chunked upload with 413 as soon as it passes the limit', async () => {
+    let dispatched = 0;
+    const server = createServer(
+      createListener(
+        createEndpoint({
+          dispatcher: { kinds: ['custom'], dispatch: () => (dispatched++, ANSWER) },
+          verify: { keyUrl: false },
+          extensionId: 'com.chens.morning',
+          bodyLimit: 4096,
+          logger: silentLogger,
+        }),
+      ),
+    );
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    try {
+      // The client never ends its upload: only an answer given mid-body lets this test finish.
+      const answer = await new Promise<{ status: number; connection?: string; body: string }>(
+        (resolve, reject) => {
+          const req = request(url, { method: 'POST', agent: false });
+          req.setHeader('content-type', 'application/json');
+          const timer = setInterval(() => req.write(Buffer.alloc(1024, 0x20)), 5);
+          req.on('response', (res) => {
+            clearInterval(timer);
+            let body = '';
+            res.on('data', (chunk: Buffer) => (body += chunk));
+            res.on('end', () => {
+              req.destroy();
+              resolve({ status: res.statusCode!, connection: res.headers.connection, body });
+            });
+          });
+          req.on('error', (error) => (clearInterval(timer), reject(error)));
+          req.flushHeaders();
+        },
+      );
+      expect(answer.status).toBe(413);
+      expect(answer.connection).toBe('close');
+      expect(JSON.parse(answer.body).error.message).toContain('The limit is 4096 bytes.');
+      expect(dispatched).toBe(0);
     } finally {
       server.closeAllConnections();
       server.close();
