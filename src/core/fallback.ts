@@ -4,7 +4,7 @@ import { isObject } from './message-kind.js';
 
 /**
  * The last-resort answers, valid by the protocol, used when a dispatcher's own fallback fails.
- * Custom: an empty speech that ends the session. Clova Home: `DriverInternalError` (spec
+ * Custom: a one-sentence apology in the request's language that ends the session. Clova Home: `DriverInternalError` (spec
  * clova-home-extension.md, error interfaces), which is how CEK expects a device cloud to say "it broke".
  */
 export function builtinFallback(
@@ -25,14 +25,25 @@ export function builtinFallback(
       payload: {},
     };
   }
+  // A short apology in the request's language rather than silence: the user should hear that the
+  // request failed, not wonder whether the speaker heard them.
+  const request = isObject(message.request) ? message.request : {};
+  const language = typeof request.locale === 'string' ? request.locale.slice(0, 2) : '';
+  const lang = language === 'ko' || language === 'en' ? language : 'ja';
   return {
-    version: '1.0',
+    version: typeof message.version === 'string' && message.version !== '' ? message.version : '1.0',
     sessionAttributes: {},
     response: {
-      outputSpeech: { type: 'SimpleSpeech', values: { type: 'PlainText', lang: '', value: '' } },
+      outputSpeech: { type: 'SimpleSpeech', values: { type: 'PlainText', lang, value: APOLOGY[lang] } },
       card: {},
       directives: [],
       shouldEndSession: true,
     },
   };
 }
+
+const APOLOGY = {
+  ja: '申し訳ありません。エラーが発生しました。',
+  ko: '죄송합니다. 오류가 발생했습니다.',
+  en: 'Sorry, something went wrong.',
+} as const;
