@@ -5,8 +5,8 @@ import { validateHomeReply } from './home-schema.js';
 
 /**
  * A Clova Home extension's answer (spec clova-home-extension.md §1): always HTTP 200, the outcome is in
- * `header.name` (`…Confirmation`, `…Response`, or `…Error`). Checked for the envelope and, where the
- * home catalog knows the message, its payload.
+ * `header.name` (`…Confirmation`, `…Response`, or `…Error`). Checked against the cekit/home schemas:
+ * the envelope, the reply name for the request, and its payload.
  */
 export class HomeReply {
   readonly request: HomeMessage;

@@ -1,48 +1,34 @@
 import { s, type Issue } from '../schema/index.js';
-import { HOME_ACTIONS } from './home-actions.js';
+// The cekit/home modules themselves, not its index: the testing kit needs no Home framework.
+import { homeEnvelope, validateHomeMessage } from '../home/messages.js';
+import { ACTION_NAMES } from '../home/generated/payloads.js';
+import { INTERFACES } from '../home/catalog/index.js';
 
 /**
- * Reply checks for Clova Home (spec clova-home-extension.md): the envelope (§1); the pairing rule that
- * a reply to `<Action>Request` is `<Action>Confirmation`, `<Action>Response` or an `…Error`; the
- * payloads whose required fields the spec states: discovery (§3, §6.1: applianceId, applianceTypes,
- * actions named as in §4.3) and the two errors with a payload (§5).
+ * Reply checks for Clova Home (spec clova-home-extension.md), on the cekit/home schemas generated from
+ * the spec tables: the envelope (§1) and the payload of every known message, the pairing of a request
+ * with its reply (§4.3, or an `…Error` of §5), and discovery's action names (§6.1 names them as in §4.3).
  */
-const envelope = s.object({
-  header: s.object({
-    messageId: s.string({ minLength: 1 }),
-    name: s.string({ minLength: 1 }),
-    namespace: s.literal('ClovaHome'),
-    payloadVersion: s.string(),
-  }),
-  payload: s.record(s.unknown()),
-});
 
-const actionNames = HOME_ACTIONS.map((action) => action.name);
+/** `TurnOnRequest` → `TurnOnConfirmation`, from the catalog; discovery is not an interface there. */
+const REPLY_TO = new Map<string, string>([
+  ['DiscoverAppliancesRequest', 'DiscoverAppliancesResponse'],
+  ['DiscoverScenesRequest', 'DiscoverScenesResponse'],
+  ...INTERFACES.map((entry): [string, string] => [entry.request, entry.reply]),
+]);
 
-const appliance = s.object({
-  applianceId: s.string({ minLength: 1 }),
-  applianceTypes: s.array(s.string()),
-  actions: s.optional(s.array(s.enumOf(actionNames, 'Action names of spec §4.3.'))),
-  actionsNeededUserConfirmation: s.optional(s.array(s.string())),
-  additionalApplianceDetails: s.optional(s.nullable(s.record(s.unknown()))),
-});
-
-const payloads: Record<string, ReturnType<typeof s.object>> = {
-  DiscoverAppliancesResponse: s.object({
-    discoveredAppliances: s.array(appliance),
-    customCommands: s.optional(s.array(s.record(s.unknown()))),
-  }),
-  ConditionsNotMetError: s.object({ state: s.string() }),
-  ValueOutOfRangeError: s.object({ minimumValue: s.number(), maximumValue: s.number() }),
-};
+// The generated discovery schema takes any string as an action; the spec allows only §4.3's names.
+const actionList = s.array(s.enumOf(ACTION_NAMES, 'Action names of spec §4.3.'));
 
 export function validateHomeReply(requestName: string, value: unknown): Issue[] {
   const issues: Issue[] = [];
-  envelope.check(value, [], issues);
+  homeEnvelope.check(value, [], issues);
   if (issues.length > 0) return issues;
-  const { header, payload } = value as { header: { name: string }; payload: unknown };
+  const { header, payload } = value as { header: { name: string }; payload: Record<string, unknown> };
+  // A request the catalog does not know (sent with `sendHome`) gets the naming rule of §4.3.
   const action = requestName.replace(/Request$/, '');
-  const expected = [`${action}Confirmation`, `${action}Response`];
+  const known = REPLY_TO.get(requestName);
+  const expected = known ? [known] : [`${action}Confirmation`, `${action}Response`];
   if (!expected.includes(header.name) && !header.name.endsWith('Error')) {
     issues.push({
       code: 'invalid_value',
@@ -50,6 +36,14 @@ export function validateHomeReply(requestName: string, value: unknown): Issue[] 
       message: `"${header.name}" does not answer ${requestName} (expected ${expected.join(' or ')} or an …Error)`,
     });
   }
-  payloads[header.name]?.check(payload, ['payload'], issues);
+  issues.push(...validateHomeMessage(value));
+  if (header.name === 'DiscoverAppliancesResponse' && Array.isArray(payload.discoveredAppliances)) {
+    payload.discoveredAppliances.forEach((appliance: unknown, index) => {
+      // Anything but an array of actions was already reported by the schema.
+      const actions = (appliance as { actions?: unknown } | null)?.actions;
+      if (Array.isArray(actions))
+        actionList.check(actions, ['payload', 'discoveredAppliances', index, 'actions'], issues);
+    });
+  }
   return issues;
 }

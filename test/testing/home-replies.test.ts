@@ -54,6 +54,25 @@ describe('Clova Home reply checks', () => {
     ]);
   });
 
+  it("checks every reply's payload against the cekit/home schema, not only discovery and errors", async () => {
+    const reply = await replyTo('GetHumidity', {
+      header: { messageId: 'm', name: 'GetHumidityResponse', namespace: 'ClovaHome', payloadVersion: '1.0' },
+      payload: {},
+    });
+    expect(reply.problems).toEqual([expect.objectContaining({ code: 'SCHEMA', path: 'payload.humidity' })]);
+  });
+
+  it('expects the reply the catalog names for the request (§4.3)', async () => {
+    const reply = await replyTo('TurnOn', {
+      header: { messageId: 'm', name: 'TurnOnResponse', namespace: 'ClovaHome', payloadVersion: '1.0' },
+      payload: {},
+    });
+    expect(reply.problems.map((p) => [p.path, p.message])).toEqual([
+      ['header.name', expect.stringContaining('expected TurnOnConfirmation or an …Error')],
+      ['header.name', expect.stringContaining('is not a Clova Home message name')],
+    ]);
+  });
+
   it('requires the namespace ClovaHome', async () => {
     const reply = await replyTo('TurnOn', {
       header: { messageId: 'm', name: 'TurnOnConfirmation', namespace: 'CLOVAHome', payloadVersion: '1.0' },
