@@ -11,7 +11,7 @@
  * @module
  */
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
+import { respondTo, toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
 import { headRejection, oversizedResponse, rejectionResponse } from './raw-body.js';
 
 export type { EndpointSource } from '../core/endpoint.js';
@@ -66,14 +66,17 @@ export const cekitFastify: FastifyPluginAsync<CekitFastifyOptions> = async (fast
     method: METHODS,
     url: options.path ?? '/',
     bodyLimit: limit,
-    handler: async (request: FastifyRequest, reply: FastifyReply) => {
+    // Not async: a synchronous answer (the common case) is sent without a promise per request.
+    handler: (request: FastifyRequest, reply: FastifyReply) => {
       const body = Buffer.isBuffer(request.body) ? request.body : EMPTY;
-      const response = await endpoint.handle({
+      const answer = respondTo(endpoint, {
         method: request.raw.method ?? 'GET',
         headers: request.headers,
         body,
       });
-      return send(reply, response);
+      if ('then' in answer) return answer.then((response) => send(reply, response));
+      send(reply, answer);
+      return undefined;
     },
   });
 };
