@@ -8,6 +8,7 @@ import { silentLogger } from 'cekit';
 import { serve } from 'cekit/node';
 import {
   auditExtension,
+  buildLaunchRequest,
   createConversation,
   generateTestKeyPair,
   loadInteractionModel,
@@ -69,6 +70,30 @@ try {
     model,
   });
   show('サイコロを2個振って', await ja.say('サイコロを2個振って'));
+
+  // What an attacker sends never reaches a handler: each is refused with a 4xx and a stable code.
+  console.log(bold('\nRequests that did not come from CEK:'));
+  const genuine = JSON.stringify(buildLaunchRequest({ extensionId: EXTENSION_ID, locale: 'en-US' }));
+  const impostor = generateTestKeyPair();
+  const attempts: [string, string, Record<string, string>][] = [
+    ['signed with another key', genuine, { signaturecek: impostor.sign(genuine) }],
+    [
+      'body changed after signing',
+      genuine.replace('LaunchRequest', 'IntentRequest'),
+      { signaturecek: keys.sign(genuine) },
+    ],
+    ['no SignatureCEK header', genuine, {}],
+  ];
+  for (const [what, body, headers] of attempts) {
+    const res = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json;charset=UTF-8', ...headers },
+      body,
+    });
+    const { error } = (await res.json()) as { error: { code: string } };
+    console.log(`  ${what.padEnd(28)} → ${res.status} ${error.code}`);
+    if (res.status < 400 || res.status >= 500) process.exitCode = 1;
+  }
 
   const report = await auditExtension({ target: server.url, keys, extensionId: EXTENSION_ID });
   const passed = report.checks.filter((check) => check.passed).length;
