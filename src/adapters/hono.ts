@@ -13,9 +13,10 @@
  * ```
  * @module
  */
-import { toEndpoint, type Endpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
+import { toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
 import { consoleLogger, type Logger } from '../core/logger.js';
-import { bodyAlreadyParsed, keptBytes, oversizedResponse, rejectionResponse } from './raw-body.js';
+import { answerFetchRequest } from './fetch-request.js';
+import { bodyAlreadyParsed, keptBytes } from './raw-body.js';
 
 export type { EndpointSource } from '../core/endpoint.js';
 
@@ -62,48 +63,8 @@ export function toHonoHandler(source: EndpointSource, options: HonoAdapterOption
           ? alreadyParsed()
           : await endpoint.handle({ method: raw.method, headers: raw.headers, body });
     } else {
-      answer = await answerFromStream(endpoint, raw, limit);
+      answer = await answerFetchRequest(endpoint, raw, limit);
     }
     return new Response(answer.body, { status: answer.status, headers: answer.headers });
   };
-}
-
-async function answerFromStream(endpoint: Endpoint, request: Request, limit: number): Promise<RawResponse> {
-  if (Number(request.headers.get('content-length')) > limit)
-    return oversizedResponse(request.method, request.headers, limit);
-  let body: Uint8Array | undefined;
-  try {
-    body = await readLimited(request, limit);
-  } catch {
-    // The body stream broke (client gone, bad framing): a refusal like any other, never a 500.
-    return rejectionResponse('MALFORMED_HTTP');
-  }
-  if (body === undefined) return oversizedResponse(request.method, request.headers, limit);
-  return endpoint.handle({ method: request.method, headers: request.headers, body });
-}
-
-/** Reads the body as bytes, stopping as soon as it passes the limit. */
-async function readLimited(request: Request, limit: number): Promise<Uint8Array | undefined> {
-  if (!request.body) return new Uint8Array(0);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  if (chunks.length === 1) return chunks[0];
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
 }
