@@ -4,6 +4,7 @@
 // Flags: --duration <s> (default 5)  --warmup <s> (default 2)  --connections <n> (default 16)
 //        --rounds <n> (default 1; best of n interleaved rounds)  --only a,b
 //        --generator-check (re-run the baseline at 2x connections)  --json
+//        (`--only validation` runs just the request-validation share measurement)
 import { execFileSync, fork } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -21,7 +22,7 @@ const pinning = hasTaskset();
 const rows = await discoverRows();
 const selected = args.only ? rows.filter((row) => args.only.includes(row.name)) : rows;
 if (args.only) {
-  const unknown = args.only.filter((name) => !rows.some((row) => row.name === name));
+  const unknown = args.only.filter((name) => name !== 'validation' && !rows.some((row) => row.name === name));
   if (unknown.length)
     fail(`unknown row(s): ${unknown.join(', ')}; known: ${rows.map((r) => r.name).join(', ')}`);
 }
@@ -49,6 +50,12 @@ for (let round = 1; round <= args.rounds; round++) {
   }
 }
 const results = selected.map((row) => best.get(row.name));
+// Issue 4's budget: request validation < 5% of the Custom pipeline. Measured in-process on the server CPU.
+let validation;
+if (!args.only || args.only.includes('validation')) {
+  log('- validation: share of request validation in the Custom pipeline (in-process)');
+  validation = await measureValidationShare().catch((error) => ({ error: String(error?.message ?? error) }));
+}
 let generatorCheck;
 if (args.generatorCheck) {
   const baseline = rows.find((row) => row.name === 'baseline');
@@ -77,6 +84,15 @@ for (const r of results) {
 printTable(results);
 const comparisons = compare(results);
 printComparisons(comparisons);
+if (validation) {
+  log(
+    validation.error
+      ? `Request validation: ERROR ${validation.error}`
+      : `Request validation: ${validation.validationUsPerRequest} us of a ${validation.handleUsPerRequest} us ` +
+          `Custom pipeline (signature to serialised answer, no HTTP): ${validation.validationSharePercent}% ` +
+          `(target < 5%: ${validation.validationSharePercent < 5 ? 'met' : 'MISSED'})`,
+  );
+}
 if (generatorCheck) {
   log(
     `Generator check: the baseline at ${generatorCheck.connections} connections did ` +
@@ -87,13 +103,14 @@ if (generatorCheck) {
         : 'more load did not raise throughput, so the server, not the generator, was the limit.'),
   );
 }
-const busiest = Math.max(...results.map((r) => r.generatorCpu ?? 0));
-log(
-  `Load generator CPU use peaked at ${Math.round(busiest * 100)}% of one core ` +
-    (busiest < 0.9 ? '(not the bottleneck).' : '(close to saturation: numbers may be generator-bound).'),
-);
+const busiest = Math.max(0, ...results.map((r) => r.generatorCpu ?? 0));
+if (results.length > 0)
+  log(
+    `Load generator CPU use peaked at ${Math.round(busiest * 100)}% of one core ` +
+      (busiest < 0.9 ? '(not the bottleneck).' : '(close to saturation: numbers may be generator-bound).'),
+  );
 
-const failed = results.filter((r) => r.error);
+const failed = [...results.filter((r) => r.error), ...(validation?.error ? [validation] : [])];
 if (args.json) {
   console.log(
     JSON.stringify({
@@ -118,6 +135,7 @@ if (args.json) {
         node: process.version,
       },
       comparisons,
+      ...(validation ? { validation } : {}),
       ...(generatorCheck ? { generatorCheck } : {}),
     }),
   );
@@ -210,6 +228,16 @@ function errorRow(row, error) {
     generatorCpu: null,
     error,
   };
+}
+
+async function measureValidationShare() {
+  const child = spawnPinned(SERVER_CPU, join('lib/validation-share.mjs'), [], { NODE_ENV: 'production' });
+  try {
+    const message = await waitFor(child, (m) => m.validationShare, 120_000, 'validation share');
+    return message.validationShare;
+  } finally {
+    child.kill();
+  }
 }
 
 function spawnPinned(cpu, script, scriptArgs, env) {

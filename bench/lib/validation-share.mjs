@@ -8,18 +8,18 @@
  * neighbour's burst does not pick the winner. Measured in-process, without HTTP: over a socket the
  * pipeline costs more and validation's share is smaller still. Never a unit-test assertion.
  *
- *   npx tsx --conditions=source bench/custom-validation.ts [requests-per-round]
+ * Run by `npm run bench` (pinned to the server CPU; the result comes back over IPC), or alone:
+ *   node bench/lib/validation-share.mjs [requests-per-round]
  */
 import { performance } from 'node:perf_hooks';
-import { checkCustomRequest, createExtension, silentLogger, type Endpoint } from 'cekit';
+import { checkCustomRequest, createExtension, silentLogger } from 'cekit';
 import { generateTestKeyPair } from 'cekit/testing';
+// The bench row's own request.
+import { row } from '../servers/cekit-intent.mjs';
 
 const perRound = Number(process.argv[2] ?? 3000);
 const ROUNDS = 15;
 const keys = generateTestKeyPair();
-// The bench row's own request (a path in a variable: the .mjs row has no type declarations).
-const rowFile = './servers/cekit-intent.mjs';
-const { row } = (await import(rowFile)) as { row: { payload: { body: unknown } } };
 const body = Buffer.from(JSON.stringify(row.payload.body));
 const request = {
   method: 'POST',
@@ -50,7 +50,7 @@ const validated = pizzaExtension();
 const unvalidated = pizzaExtension();
 unvalidated.validate = () => {}; // the ablation: everything else identical
 
-async function usPerRequest(endpoint: Endpoint): Promise<number> {
+async function usPerRequest(endpoint) {
   const start = performance.now();
   for (let i = 0; i < perRound; i++) {
     const res = await endpoint.handle(request);
@@ -60,13 +60,13 @@ async function usPerRequest(endpoint: Endpoint): Promise<number> {
 }
 
 /** Parse, or parse + validate, of a fresh copy of the message each time (as in the pipeline). */
-function timeParse(validate: boolean): number {
+function timeParse(validate) {
   const text = body.toString('utf8');
   const n = perRound * 10;
   let sink = 0;
   const start = performance.now();
   for (let i = 0; i < n; i++) {
-    const message = JSON.parse(text) as object;
+    const message = JSON.parse(text);
     sink += validate ? checkCustomRequest(message).length : Object.keys(message).length;
   }
   if (sink < 0) throw new Error('unreachable');
@@ -81,16 +81,16 @@ for (let round = 0; round < ROUNDS; round++) {
   best.parseAndValidate = Math.min(best.parseAndValidate, timeParse(true));
 }
 const validation = best.parseAndValidate - best.parse;
-const round2 = (value: number) => Math.round(value * 100) / 100;
-console.log(
-  JSON.stringify({
-    requestsPerRound: perRound,
-    rounds: ROUNDS,
-    handleUsPerRequest: round2(best.validated),
-    handleWithoutValidationUsPerRequest: round2(best.unvalidated),
-    validationUsPerRequest: round2(validation),
-    validationSharePercent: round2((validation / best.validated) * 100),
-  }),
-);
+const round2 = (value) => Math.round(value * 100) / 100;
+const result = {
+  requestsPerRound: perRound,
+  rounds: ROUNDS,
+  handleUsPerRequest: round2(best.validated),
+  handleWithoutValidationUsPerRequest: round2(best.unvalidated),
+  validationUsPerRequest: round2(validation),
+  validationSharePercent: round2((validation / best.validated) * 100),
+};
+if (process.send) process.send({ validationShare: result });
+else console.log(JSON.stringify(result));
 validated.endpoint.close();
 unvalidated.endpoint.close();
