@@ -13,6 +13,11 @@ const SPEC_RANGES: Readonly<Record<string, Readonly<Record<string, Range>>>> = {
   fanSpeed: { value: { min: 1, max: 3 } },
 };
 
+// Flattened once: this runs on every control request.
+const SPEC_RANGE_LIST = Object.entries(SPEC_RANGES).map(
+  ([field, members]) => [field, Object.entries(members)] as const,
+);
+
 /**
  * The first out-of-range value in `payload`, checking the spec's ranges and then the appliance's own
  * (`ranges: { targetTemperature: { min: 18, max: 30 } }` applies to `targetTemperature.value`).
@@ -21,10 +26,10 @@ export function findOutOfRange(
   payload: Record<string, unknown>,
   applianceRanges: Readonly<Record<string, Range>> | undefined,
 ): Range | undefined {
-  for (const [field, members] of Object.entries(SPEC_RANGES)) {
+  for (const [field, members] of SPEC_RANGE_LIST) {
     const value = payload[field];
     if (typeof value !== 'object' || value === null) continue;
-    for (const [member, range] of Object.entries(members)) {
+    for (const [member, range] of members) {
       const number = (value as Record<string, unknown>)[member];
       if (typeof number === 'number' && (number < range.min || number > range.max)) return range;
     }
