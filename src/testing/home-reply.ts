@@ -1,4 +1,4 @@
-import { issueProblem, parseJson, ReplyProblemError, wireProblems, type Problem } from './problems.js';
+import { CheckedReply } from './checked-reply.js';
 import type { HomeMessage } from './home-requests.js';
 import type { Exchange } from './transport.js';
 import { validateHomeReply } from './home-schema.js';
@@ -8,35 +8,9 @@ import { validateHomeReply } from './home-schema.js';
  * `header.name` (`…Confirmation`, `…Response`, or `…Error`). Checked against the cekit/home schemas:
  * the envelope, the reply name for the request, and its payload.
  */
-export class HomeReply {
-  readonly request: HomeMessage;
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly rawBody: string;
-  readonly ms: number;
-  readonly body: unknown;
-  readonly problems: readonly Problem[];
-
+export class HomeReply extends CheckedReply<HomeMessage> {
   constructor(request: HomeMessage, exchange: Exchange) {
-    this.request = request;
-    this.status = exchange.status;
-    this.headers = exchange.headers;
-    this.rawBody = exchange.body;
-    this.ms = exchange.ms;
-    const problems = wireProblems(exchange.status, exchange.headers['content-type'], exchange.ms);
-    const parsed = parseJson(exchange.body);
-    if (parsed.ok) {
-      this.body = parsed.value;
-      if (exchange.status === 200)
-        problems.push(...validateHomeReply(request.header.name, parsed.value).map(issueProblem));
-    } else {
-      problems.push(parsed.problem);
-    }
-    this.problems = problems;
-  }
-
-  get ok(): boolean {
-    return this.problems.length === 0;
+    super(request, exchange, (body) => validateHomeReply(request.header.name, body));
   }
 
   private get message(): Partial<HomeMessage> {
@@ -57,8 +31,7 @@ export class HomeReply {
     return this.name.endsWith('Error');
   }
 
-  assertValid(): this {
-    if (!this.ok) throw new ReplyProblemError(`The reply to ${this.request.header.name}`, this.problems);
-    return this;
+  protected get requestName(): string {
+    return this.request.header.name;
   }
 }

@@ -70,6 +70,7 @@ export {
   type Turn,
 } from './conversation.js';
 export { signedHeaders, type Signer } from './signer.js';
+export { CheckedReply } from './checked-reply.js';
 export { Reply, describeRequest } from './reply.js';
 export { HomeReply } from './home-reply.js';
 export { CEK_DEADLINE_MS, ReplyProblemError, formatProblem, type Problem } from './problems.js';

@@ -5,7 +5,7 @@ import {
   type Directive,
   type SpeechInfo,
 } from '../custom/protocol/index.js';
-import { issueProblem, parseJson, ReplyProblemError, wireProblems, type Problem } from './problems.js';
+import { CheckedReply } from './checked-reply.js';
 import { speechItems, spokenText } from './speech-text.js';
 import type { Exchange } from './transport.js';
 
@@ -14,44 +14,12 @@ import type { Exchange } from './transport.js';
  * (status, media type, JSON, schema with field paths, 8 s deadline). The getters read the response
  * tolerantly even when it has problems, so a failing test can still show what was said.
  */
-export class Reply {
-  /** The request that was sent. */
-  readonly request: CustomRequest;
-  readonly status: number;
-  readonly headers: Readonly<Record<string, string>>;
-  /** The body exactly as received. */
-  readonly rawBody: string;
-  /** Time to the whole answer, in ms. */
-  readonly ms: number;
-  /** The parsed body (undefined when it was not JSON). */
-  readonly body: unknown;
-  /** Everything wrong with the answer; empty when CEK would accept it. */
-  readonly problems: readonly Problem[];
-
+export class Reply extends CheckedReply<CustomRequest> {
   constructor(request: CustomRequest, exchange: Exchange) {
-    this.request = request;
-    this.status = exchange.status;
-    this.headers = exchange.headers;
-    this.rawBody = exchange.body;
-    this.ms = exchange.ms;
-    const problems = wireProblems(exchange.status, exchange.headers['content-type'], exchange.ms);
-    const parsed = parseJson(exchange.body);
-    if (parsed.ok) {
-      this.body = parsed.value;
-      // A refusal (4xx JSON error) is reported by its status; schema issues would only add noise.
-      if (exchange.status === 200) {
-        const result = validateCustomResponse(parsed.value);
-        if (!result.ok) problems.push(...result.issues.map(issueProblem));
-      }
-    } else {
-      problems.push(parsed.problem);
-    }
-    this.problems = problems;
-  }
-
-  /** True when CEK would accept the answer. */
-  get ok(): boolean {
-    return this.problems.length === 0;
+    super(request, exchange, (body) => {
+      const result = validateCustomResponse(body);
+      return result.ok ? [] : result.issues;
+    });
   }
 
   /** The response message, read without trusting its shape. */
@@ -109,10 +77,8 @@ export class Reply {
     return this.response.shouldEndSession === true;
   }
 
-  /** Throws a `ReplyProblemError` listing every problem; returns the reply when there is none. */
-  assertValid(): this {
-    if (!this.ok) throw new ReplyProblemError(`The reply to ${describeRequest(this.request)}`, this.problems);
-    return this;
+  protected get requestName(): string {
+    return describeRequest(this.request);
   }
 }
 
