@@ -1,7 +1,8 @@
 // cekit's full pipeline behind Express 5 through cekit/express: the adapter reads the raw stream
 // itself (no body parser), then the same checks as cekit-node. Bundled JP key, never fetched.
 import express from 'express';
-import { createEndpoint, silentLogger } from 'cekit';
+import { silentLogger } from 'cekit';
+import { launchEndpoint } from '../lib/launch-endpoint.mjs';
 import { toExpressHandler } from 'cekit/express';
 
 export const row = {
@@ -11,20 +12,8 @@ export const row = {
   payload: { vector: 'signed-launch-request' },
 };
 
-const ANSWER = {
-  version: '1.0',
-  sessionAttributes: {},
-  response: { outputSpeech: {}, card: {}, directives: [], shouldEndSession: true },
-};
-
 export async function start({ port }) {
-  const endpoint = createEndpoint({
-    dispatcher: { kinds: ['custom'], dispatch: () => ANSWER },
-    verify: { keyUrl: false },
-    extensionId: 'com.chens.morning',
-    requestLog: false,
-    logger: silentLogger,
-  });
+  const endpoint = launchEndpoint();
   const app = express();
   app.post('/', toExpressHandler(endpoint, { logger: silentLogger }));
   const server = await new Promise((resolve) => {

@@ -1,7 +1,7 @@
 // cekit's full pipeline on Fastify 5 through the cekit/fastify plugin (its own buffer parser in an
 // encapsulated scope), same checks as cekit-node. Target: >= 0.95x fastify-baseline.
 import Fastify from 'fastify';
-import { createEndpoint, silentLogger } from 'cekit';
+import { launchEndpoint } from '../lib/launch-endpoint.mjs';
 import { cekitFastify } from 'cekit/fastify';
 
 export const row = {
@@ -13,20 +13,8 @@ export const row = {
   payload: { vector: 'signed-launch-request' },
 };
 
-const ANSWER = {
-  version: '1.0',
-  sessionAttributes: {},
-  response: { outputSpeech: {}, card: {}, directives: [], shouldEndSession: true },
-};
-
 export async function start({ port }) {
-  const endpoint = createEndpoint({
-    dispatcher: { kinds: ['custom'], dispatch: () => ANSWER },
-    verify: { keyUrl: false },
-    extensionId: 'com.chens.morning',
-    requestLog: false,
-    logger: silentLogger,
-  });
+  const endpoint = launchEndpoint();
   const app = Fastify();
   await app.register(cekitFastify, { extension: endpoint, path: '/' });
   await app.listen({ port, host: '127.0.0.1' });

@@ -1,7 +1,7 @@
 // cekit's full pipeline through cekit/node: method, media type, size, SignatureCEK over the raw
 // bytes with the bundled JP key (never fetched: keyUrl false), UTF-8 + JSON checks, message kind,
 // applicationId, dispatch, serialisation. Request logging is off, as it would be under load.
-import { createEndpoint, silentLogger } from 'cekit';
+import { launchEndpoint } from '../lib/launch-endpoint.mjs';
 import { serve } from 'cekit/node';
 
 export const row = {
@@ -13,19 +13,7 @@ export const row = {
   payload: { vector: 'signed-launch-request' },
 };
 
-const ANSWER = {
-  version: '1.0',
-  sessionAttributes: {},
-  response: { outputSpeech: {}, card: {}, directives: [], shouldEndSession: true },
-};
-
 export async function start({ port }) {
-  const endpoint = createEndpoint({
-    dispatcher: { kinds: ['custom'], dispatch: () => ANSWER },
-    verify: { keyUrl: false },
-    extensionId: 'com.chens.morning',
-    requestLog: false,
-    logger: silentLogger,
-  });
+  const endpoint = launchEndpoint();
   return serve(endpoint, { port, host: '127.0.0.1', handleSignals: false });
 }
