@@ -1,7 +1,10 @@
+// The catalog module itself, not cekit/home's index: the testing kit needs no Home framework.
+import { INTERFACES } from '../home/catalog/index.js';
+
 /**
  * Every Clova Home control and query interface (spec clova-home-extension.md §4.3, 87 of them), with the
- * request fields the spec marks required (§4.4) and the region whose docs list it. Derived from the
- * spec's tables for the simulator's request builders; the Clova Home framework owns the full catalog.
+ * request fields the spec marks required (§4.4) and the region whose docs list it. A view of the cekit/home
+ * catalog (src/home/catalog) for the simulator's request builders, so there is one list to keep up.
  */
 export type HomeActionCategory = 'action' | 'switching' | 'incremental' | 'query' | 'value';
 
@@ -14,105 +17,26 @@ export interface HomeAction {
   readonly requiredFields: readonly string[];
 }
 
-// name category regions required-fields
-const TABLE = `
-ActionScene action JP scene
-CallElevator action KR -
-ChangeFanSpeed switching KR -
-ChangeInputSource switching JP+KR -
-ChangeMode switching KR -
-ChangePower switching KR -
-Charge action JP+KR -
-Close action JP+KR -
-DecrementBrightness incremental JP+KR deltaBrightness
-DecrementChannel incremental JP+KR deltaChannel
-DecrementFanSpeed incremental JP+KR deltaFanSpeed
-DecrementIntensityLevel incremental JP+KR deltaIntensity
-DecrementTargetTemperature incremental JP+KR deltaTemperature
-DecrementVolume incremental JP+KR deltaVolume
-GetAirQuality query JP+KR -
-GetAsleepDuration query JP+KR -
-GetAwakeDuration query JP+KR -
-GetBMI query KR -
-GetBatteryInfo query JP+KR -
-GetBodyFat query KR -
-GetCleaningCycle query JP+KR -
-GetCloseTime query JP+KR -
-GetConsumption query JP+KR -
-GetCurrentBill query JP+KR -
-GetCurrentSittingState query JP+KR -
-GetCurrentTemperature query JP+KR -
-GetDetectedTime query KR -
-GetDetectionCount query KR -
-GetDeviceState query JP+KR -
-GetEstimateBill query JP+KR -
-GetEstimateConsumption query KR -
-GetExpendableState query JP+KR -
-GetFineDust query JP+KR -
-GetHealthScore query KR -
-GetHumidity query JP+KR -
-GetKeepWarmTime query JP+KR -
-GetLockState query JP+KR -
-GetMuscle query KR -
-GetNotice query KR -
-GetOpenState query JP+KR -
-GetOpenTime query JP+KR -
-GetPackage query KR -
-GetPhase query JP+KR -
-GetPowerState query KR -
-GetProgressiveTaxBracket query JP+KR -
-GetRemainingTime query JP+KR -
-GetRightPostureRatio query JP+KR period
-GetSleepScore query JP+KR -
-GetSleepStartTime query JP+KR -
-GetTargetTemperature query JP+KR -
-GetUltraFineDust query JP+KR -
-GetUsageTime query JP+KR period
-GetVehicleLocation query KR -
-GetWeight query KR -
-HealthCheck query JP+KR -
-IncrementBrightness incremental JP+KR deltaBrightness
-IncrementChannel incremental JP+KR deltaChannel
-IncrementFanSpeed incremental JP+KR deltaFanSpeed
-IncrementIntensityLevel incremental JP+KR deltaIntensity
-IncrementTargetTemperature incremental JP+KR deltaTemperature
-IncrementVolume incremental JP+KR deltaVolume
-Lower action JP+KR -
-Mute action JP+KR -
-Open action JP+KR -
-Preheat action KR -
-Raise action JP+KR -
-ReleaseMode action JP+KR mode
-SetBrightness value JP+KR brightness
-SetChannel value JP+KR channel
-SetChannelByName value JP+KR channelName
-SetColor value JP+KR color
-SetColorTemperature value JP+KR colorTemperature
-SetFanSpeed value JP+KR fanSpeed
-SetFreezerTargetTemperature value JP targetTemperature
-SetFridgeTargetTemperature value JP targetTemperature
-SetInputSourceByName value JP sourceName
-SetLockState value JP+KR lockState
-SetMode value JP+KR mode
-SetTargetTemperature value JP+KR targetTemperature
-StartOscillation action KR -
-StartRecording action JP+KR -
-Stop action JP+KR -
-StopOscillation action KR -
-StopRecording action JP+KR -
-TurnOff action JP+KR -
-TurnOn action JP+KR -
-Unmute action JP+KR -
-`;
+/** The catalog keeps the spec's §4.3 category labels; this kit's API has short ones. */
+const CATEGORY: Readonly<Record<string, HomeActionCategory>> = {
+  Action: 'action',
+  Switching: 'switching',
+  Incremental: 'incremental',
+  'Info query': 'query',
+  'Value-setting': 'value',
+};
 
-export const HOME_ACTIONS: readonly HomeAction[] = TABLE.trim()
-  .split('\n')
-  .map((line) => {
-    const [name, category, regions, fields] = line.split(' ') as [string, HomeActionCategory, string, string];
-    return {
-      name,
-      category,
-      regions: regions.split('+') as ('JP' | 'KR')[],
-      requiredFields: fields === '-' ? [] : fields.split(','),
-    };
-  });
+export const HOME_ACTIONS: readonly HomeAction[] = INTERFACES.map((entry) => {
+  const category = CATEGORY[entry.category];
+  // The catalog's category type is open; fail loudly rather than export an undefined category.
+  if (!category) throw new Error(`catalog: unknown category "${entry.category}" for ${entry.action}`);
+  return {
+    name: entry.action,
+    category,
+    regions: entry.docs as readonly ('JP' | 'KR')[],
+    // Top-level fields only: a dotted name is a member of an object named before it.
+    requiredFields: entry.requestFields
+      .filter((field) => field.presence === 'R' && !field.name.includes('.'))
+      .map((field) => field.name),
+  };
+});

@@ -23,6 +23,28 @@ describe('Clova Home request builders', () => {
     expect(new Set(HOME_ACTIONS.map((action) => action.name)).size).toBe(87);
   });
 
+  it('reads category, regions and required fields from the cekit/home catalog', () => {
+    const find = (name: string) => HOME_ACTIONS.find((action) => action.name === name);
+    expect(find('SetInputSourceByName')).toEqual({
+      name: 'SetInputSourceByName',
+      category: 'value',
+      regions: ['JP'],
+      requiredFields: ['sourceName'],
+    });
+    expect(find('GetRightPostureRatio')).toMatchObject({ category: 'query', requiredFields: ['period'] });
+    // Optional in JP, conditional in KR (§4.4): not required, so no default is filled in.
+    expect(find('GetAsleepDuration')).toMatchObject({ regions: ['JP', 'KR'], requiredFields: [] });
+    expect(find('ChangeMode')).toMatchObject({ category: 'switching', regions: ['KR'] });
+    expect(find('IncrementVolume')).toMatchObject({
+      category: 'incremental',
+      requiredFields: ['deltaVolume'],
+    });
+    expect(find('ActionScene')).toMatchObject({ category: 'action', requiredFields: ['scene'] });
+    const counts: Record<string, number> = {};
+    for (const action of HOME_ACTIONS) counts[action.category] = (counts[action.category] ?? 0) + 1;
+    expect(counts).toEqual({ action: 18, switching: 4, incremental: 12, query: 41, value: 12 });
+  });
+
   it.each(
     HOME_ACTIONS.filter((action) => action.name !== 'ActionScene').map((action) => [action.name, action]),
   )('%s: envelope, appliance and every required field', (_name, action) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
@@ -24,5 +24,22 @@ describe('shipped CEK-side code', () => {
       .filter((file) => file.endsWith('.ts') && !file.startsWith('testing') && !file.startsWith('cli'))
       .filter((file) => /from ['"][./]+(testing|cli)\//.test(readFileSync(join(SRC, file), 'utf8')));
     expect(offenders).toEqual([]);
+  });
+
+  it('does not load the Clova Home framework (catalog and schema modules only)', () => {
+    // Value imports only: `import type` is erased, so it loads nothing.
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, 'utf8');
+      for (const [, specifier] of text.matchAll(/^(?:import|export)(?! type )[^'";]*?['"](\.[^'"]+)['"]/gm))
+        visit(resolve(dirname(file), specifier!.replace(/\.js$/, '.ts')));
+    };
+    visit(join(SRC, 'testing/index.ts'));
+    const home = [...seen].filter((file) => file.startsWith(join(SRC, 'home')));
+    expect(home.length).toBeGreaterThan(0);
+    const dataAndSchemas = /\/home\/(catalog\/|generated\/|messages\.ts$)/;
+    expect(home.filter((file) => !dataAndSchemas.test(file))).toEqual([]);
   });
 });
