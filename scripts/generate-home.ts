@@ -10,18 +10,28 @@ import { format, resolveConfig } from 'prettier';
 import { generateHomeJsonSchema, generateHomeSource } from '../src/home/codegen.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const tsPath = join(root, 'src/home/generated/payloads.ts');
+const jsonPath = join(root, 'schema/home-messages.json');
 
-export async function renderHomeFiles(): Promise<Record<string, string>> {
-  const tsPath = join(root, 'src/home/generated/payloads.ts');
-  const jsonPath = join(root, 'schema/home-messages.json');
-  const ts = await format(generateHomeSource(), { ...(await resolveConfig(tsPath)), filepath: tsPath });
-  const json = await format(JSON.stringify(await generateHomeJsonSchema()), {
+async function renderHomeSource(): Promise<string> {
+  return format(generateHomeSource(), { ...(await resolveConfig(tsPath)), filepath: tsPath });
+}
+
+/** Built from the generated module as it is on disk (src/home/messages.ts loads it). */
+async function renderHomeJsonSchema(): Promise<string> {
+  return format(JSON.stringify(await generateHomeJsonSchema()), {
     ...(await resolveConfig(jsonPath)),
     filepath: jsonPath,
   });
-  return { [tsPath]: ts, [jsonPath]: json };
+}
+
+export async function renderHomeFiles(): Promise<Record<string, string>> {
+  return { [tsPath]: await renderHomeSource(), [jsonPath]: await renderHomeJsonSchema() };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  for (const [path, text] of Object.entries(await renderHomeFiles())) writeFileSync(path, text);
+  // The TypeScript first: the JSON Schema is read from it, and would otherwise lag one run behind
+  // (or fail to load, when src/home/messages.ts uses a new generated export).
+  writeFileSync(tsPath, await renderHomeSource());
+  writeFileSync(jsonPath, await renderHomeJsonSchema());
 }

@@ -57,7 +57,13 @@ export function generateHomeSource(): string {
   out.push('};', '');
   out.push(`export const APPLIANCE_TYPE_NAMES = ${list(APPLIANCE_TYPES.map((t) => t.type))} as const;`);
   out.push(`export const LOCATION_CODES = ${list(LOCATIONS.map((l) => l.code))} as const;`);
-  out.push(`export const ACTION_NAMES = ${list(INTERFACES.map((i) => i.action))} as const;`, '');
+  out.push(
+    `export const ACTION_NAMES = ${list(INTERFACES.map((i) => i.action))} as const;`,
+    '',
+    '/** One action name of §4.3, as discovery lists it in `actions[]` (§6.1); anything else is refused. */',
+    "export const actionName = s.enumOf(ACTION_NAMES, 'Action names of spec §4.3.');",
+    '',
+  );
   return out.join('\n');
 }
 

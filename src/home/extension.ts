@@ -274,7 +274,9 @@ function toApplianceInfo(appliance: Appliance): ApplianceInfo {
   return {
     applianceId: appliance.id,
     applianceTypes: [appliance.type],
-    actions: [...(appliance.actions ?? allowedActions(appliance.type))],
+    // Appliance.actions takes plain strings (devices often come from data); reply validation catches a
+    // name that is not an action of §4.3.
+    actions: [...(appliance.actions ?? allowedActions(appliance.type))] as HomeActionName[],
     friendlyName: appliance.name,
     friendlyDescription: appliance.description ?? appliance.name,
     isIr: appliance.isIr ?? false,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { s, type Infer, type Issue, type Schema } from '../schema/index.js';
 import type { INTERFACES } from './catalog/index.js';
-import { errorPayloads, interfacePayloads, valueObjects } from './generated/payloads.js';
+import { actionName, errorPayloads, interfacePayloads, valueObjects } from './generated/payloads.js';
 
 /** Envelope of every Clova Home message, spec clova-home-extension.md §1. */
 export const homeHeader = s.object({
@@ -17,7 +17,8 @@ export type HomeHeader = Infer<typeof homeHeader>;
 export const applianceInfo = s.object({
   applianceId: s.string({ minLength: 1 }),
   applianceTypes: s.array(s.string()),
-  actions: s.optional(s.array(s.string())),
+  // §6.1: names from §4.3's "Action" column; CLOVA refuses a user's request for an action not listed here.
+  actions: s.optional(s.array(actionName)),
   actionsNeededUserConfirmation: s.optional(s.array(s.string())),
   additionalApplianceDetails: s.optional(s.nullable(s.record(s.unknown()))),
   friendlyName: s.optional(s.string()),

@@ -184,6 +184,37 @@ describe('smart-home example over the signed endpoint', () => {
     expect(lines.join('\n')).not.toContain('secret-token-xyz');
   });
 
+  it('reply validation catches a misspelled action in discovery (§6.1: names of §4.3 only)', async () => {
+    const lines: string[] = [];
+    const capture: Logger = { ...silentLogger, error: (m, f) => lines.push(m + JSON.stringify(f ?? {})) };
+    const home = createHomeExtension({
+      verify,
+      logger: capture,
+      validateReplies: true,
+      authenticate: () => ({
+        user: {},
+        appliances: [
+          {
+            id: 'l',
+            type: 'LIGHT',
+            name: 'L',
+            manufacturer: 'm',
+            model: 'x',
+            actions: ['TurnOn', 'TrunOff'],
+          },
+        ],
+      }),
+    });
+    const { status, json } = await send(
+      home,
+      homeRequest('DiscoverAppliances' as never, { accessToken: TOKEN } as never),
+    );
+    expect(status).toBe(200);
+    expect(json.header.name).toBe('DriverInternalError');
+    expect(lines.join('\n')).toContain('payload.discoveredAppliances[0].actions[1]');
+    expect(lines.join('\n')).toContain('TrunOff');
+  });
+
   it('refuses a message that is not a valid Clova Home request with 400 INVALID_MESSAGE naming the field', async () => {
     const { home } = build();
     const bad = homeRequest('SetBrightness', {

@@ -827,3 +827,6 @@ export const ACTION_NAMES = [
   'TurnOn',
   'Unmute',
 ] as const;
+
+/** One action name of §4.3, as discovery lists it in `actions[]` (§6.1); anything else is refused. */
+export const actionName = s.enumOf(ACTION_NAMES, 'Action names of spec §4.3.');
