@@ -30,7 +30,14 @@ export type { EndpointSource } from '../core/endpoint.js';
  * The request as the adapter reads it: Node's `IncomingMessage`, plus what body parsers and hosted
  * runtimes attach. Express's `Request` fits, without cekit depending on Express's types.
  */
-export interface ExpressLikeRequest extends IncomingMessage {
+export type ExpressLikeRequest = IncomingMessage & ExpressRequestExtras;
+
+/**
+ * What {@link ExpressLikeRequest} adds to `IncomingMessage`. An intersection, not `extends`: other
+ * packages augment `IncomingMessage` with their own `body`/`rawBody` types (@koa/bodyparser declares
+ * `rawBody: string`), which an extending interface would contradict.
+ */
+export interface ExpressRequestExtras {
   /** The Express application (used only to name misplaced body parsers in the log). */
   app?: unknown;
   /** Set by body parsers (`express.json()`, ...). */
@@ -145,7 +152,8 @@ interface RouterLike {
  * ```
  */
 export function keepRawBody(req: IncomingMessage, _res: unknown, buffer: Buffer): void {
-  (req as ExpressLikeRequest).rawBody = buffer;
+  // Through `unknown`: a package may have typed `rawBody` on IncomingMessage as a string.
+  (req as { rawBody?: unknown }).rawBody = buffer;
 }
 
 function write(res: ServerResponse, response: RawResponse, close = false): void {

@@ -11,10 +11,16 @@ import {
   type Served,
 } from './conformance.js';
 import { listenOnLoopback } from './loopback.js';
+import { bodyParser } from '@koa/bodyparser';
+import { createRequire } from 'node:module';
+
+// koa-bodyparser (the older, still common parser) ships no types.
+const legacyBodyParser = createRequire(import.meta.url)('koa-bodyparser') as () => Middleware;
 
 /**
- * A body parser in the style of koa-bodyparser / @koa/bodyparser (not installed): reads the whole
- * stream, parses JSON into ctx.request.body and, when `keepRaw`, keeps the text in rawBody as they do.
+ * A minimal JSON body parser: reads the whole stream, parses it into ctx.request.body and, when
+ * `keepRaw`, keeps the text in rawBody as koa-bodyparser and @koa/bodyparser do. Without `keepRaw` it
+ * stands for the parsers that keep nothing.
  */
 function jsonBodyParser(keepRaw: boolean): Middleware {
   return async (ctx, next) => {
@@ -48,6 +54,16 @@ runConformance({
       name: 'a parser that keeps ctx.request.rawBody (koa-bodyparser style) is fine',
       expect: 'core',
       serve: (endpoint) => serveKoa(endpoint, jsonBodyParser(true)),
+    },
+    {
+      name: 'the real @koa/bodyparser mounted first is fine (it keeps ctx.request.rawBody)',
+      expect: 'core',
+      serve: (endpoint) => serveKoa(endpoint, bodyParser() as Middleware),
+    },
+    {
+      name: 'the real koa-bodyparser mounted first is fine (it keeps ctx.request.rawBody)',
+      expect: 'core',
+      serve: (endpoint) => serveKoa(endpoint, legacyBodyParser()),
     },
     {
       name: 'a parser that keeps no raw text is refused with BODY_ALREADY_PARSED',
