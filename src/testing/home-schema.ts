@@ -1,6 +1,6 @@
 import type { Issue } from '../schema/index.js';
 // The cekit/home modules themselves, not its index: the testing kit needs no Home framework.
-import { homeEnvelope, validateHomeMessage } from '../home/messages.js';
+import { homeEnvelope, homePayloads, validateHomeMessage } from '../home/messages.js';
 import { INTERFACES } from '../home/catalog/index.js';
 
 /**
@@ -23,14 +23,19 @@ export function validateHomeReply(requestName: string, value: unknown): Issue[] 
   const { header } = value as { header: { name: string } };
   // A request the catalog does not know (sent with `sendHome`) gets the naming rule of §4.3.
   const action = requestName.replace(/Request$/, '');
-  const known = REPLY_TO.get(requestName);
-  const expected = known ? [known] : [`${action}Confirmation`, `${action}Response`];
+  const reply = REPLY_TO.get(requestName);
+  const expected = reply ? [reply] : [`${action}Confirmation`, `${action}Response`];
+  const known = Object.hasOwn(homePayloads, header.name);
   if (!expected.includes(header.name) && !header.name.endsWith('Error')) {
     issues.push({
       code: 'invalid_value',
       path: ['header', 'name'],
-      message: `"${header.name}" does not answer ${requestName} (expected ${expected.join(' or ')} or an …Error)`,
+      message:
+        `expected ${expected.join(' or ')} or an …Error in reply to ${requestName}, got "${header.name}"` +
+        (known ? '' : ' (not a Clova Home message)'),
     });
+    // One issue per mistake: an unknown name would be reported again below, and has no payload schema.
+    if (!known) return issues;
   }
   issues.push(...validateHomeMessage(value));
   return issues;

@@ -67,9 +67,41 @@ describe('Clova Home reply checks', () => {
       header: { messageId: 'm', name: 'TurnOnResponse', namespace: 'ClovaHome', payloadVersion: '1.0' },
       payload: {},
     });
+    // Reported once, expected vs got; not a second time as an unknown message name.
     expect(reply.problems.map((p) => [p.path, p.message])).toEqual([
-      ['header.name', expect.stringContaining('expected TurnOnConfirmation or an …Error')],
-      ['header.name', expect.stringContaining('is not a Clova Home message name')],
+      [
+        'header.name',
+        expect.stringContaining(
+          'expected TurnOnConfirmation or an …Error in reply to TurnOnRequest, got "TurnOnResponse" (not a Clova Home message)',
+        ),
+      ],
+    ]);
+  });
+
+  it('reports a reply named for another request once, and still checks its payload', async () => {
+    const reply = await replyTo('GetCurrentTemperature', {
+      header: { messageId: 'm', name: 'GetHumidityResponse', namespace: 'ClovaHome', payloadVersion: '1.0' },
+      payload: {},
+    });
+    expect(reply.problems.map((p) => [p.path, p.message])).toEqual([
+      [
+        'header.name',
+        expect.stringContaining(
+          'expected GetCurrentTemperatureResponse or an …Error in reply to GetCurrentTemperatureRequest, got "GetHumidityResponse"',
+        ),
+      ],
+      ['payload.humidity', expect.any(String)],
+    ]);
+    expect(reply.problems[0]!.message).not.toContain('not a Clova Home message');
+  });
+
+  it('reports an unknown …Error name once, as not a Clova Home message', async () => {
+    const reply = await replyTo('TurnOn', {
+      header: { messageId: 'm', name: 'TargetOffError', namespace: 'ClovaHome', payloadVersion: '1.0' },
+      payload: {},
+    });
+    expect(reply.problems.map((p) => [p.path, p.message])).toEqual([
+      ['header.name', expect.stringContaining('"TargetOffError" is not a Clova Home message name')],
     ]);
   });
 

@@ -130,7 +130,9 @@ describe('Clova Home through the harness', () => {
     const cek = createConversation({ target: wrong, keys });
     const error = await cek.control('TurnOn', 'light-1').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ReplyProblemError);
-    expect(String(error)).toContain('header.name: "TurnOffConfirmation" does not answer TurnOnRequest');
+    expect(String(error)).toContain(
+      'header.name: expected TurnOnConfirmation or an …Error in reply to TurnOnRequest, got "TurnOffConfirmation"',
+    );
   });
 
   it('audits a Clova Home endpoint in trusted mode (--kind home)', async () => {
