@@ -2,10 +2,15 @@
  * `node:http` adapter: a request listener and a `serve()` helper with graceful shutdown.
  * @module cekit/node
  */
-import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  STATUS_CODES,
+  type RequestListener,
+  type Server,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { RejectionError } from '../core/errors.js';
 import { respondTo, toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
 import { oversizedResponse, rejectionResponse } from './raw-body.js';
 
@@ -170,13 +175,18 @@ function answerClientError(error: Error & { code?: string }, socket: Duplex): vo
     socket.destroy();
     return;
   }
-  const rejection = new RejectionError(
+  // Status, headers and body from the same place as every other refusal; only the framing is written
+  // by hand, since there is no ServerResponse for a request Node could not parse.
+  const { status, headers, body } = rejectionResponse(
     error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'MALFORMED_HTTP',
   );
-  const body = JSON.stringify(rejection.toJSON());
+  // The stream is out of sync (or timed out): nothing after this on the connection can be trusted.
+  const head = { ...headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
   socket.end(
-    `HTTP/1.1 ${rejection.status} ${rejection.status === 408 ? 'Request Timeout' : 'Bad Request'}\r\n` +
-      'content-type: application/json;charset=UTF-8\r\n' +
-      `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
+      Object.entries(head)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('') +
+      `\r\n${body}`,
   );
 }

@@ -1,10 +1,11 @@
 import { createServer, request, Agent } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { createEndpoint, silentLogger, type Dispatcher } from 'cekit';
 import { createListener, serve } from 'cekit/node';
 import { send } from '../core/http-client.js';
 import { signedVector } from '../helpers/fixtures.js';
+import { rejectionResponse } from '../../src/adapters/raw-body.js';
 import { runConformance, sendHttp } from './conformance.js';
 import { listenOnLoopback } from './loopback.js';
 
@@ -203,6 +204,35 @@ describe('cekit/node: serve()', () => {
       const res = await send(server.url, { ...signed, declaredLength: signed.body.byteLength + 10 });
       expect(res.status).toBe(408);
       expect(JSON.parse(res.body)).toMatchObject({ error: { code: 'REQUEST_TIMEOUT' } });
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('answers a request Node cannot parse with the same refusal as the core, and closes the connection', async () => {
+    const server = await serve(
+      endpointWith(() => ANSWER),
+      { port: 0, handleSignals: false },
+    );
+    try {
+      // A CR smuggled into a header: Node's parser rejects it before any listener runs.
+      const text = await new Promise<string>((resolve, reject) => {
+        const socket = connect(server.port, '127.0.0.1');
+        const chunks: Buffer[] = [];
+        socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+        socket.on('error', reject);
+        socket.on('close', () => resolve(Buffer.concat(chunks).toString('latin1')));
+        socket.end('POST / HTTP/1.1\r\nHost: x\r\nX-A: 1\rX-B: 2\r\nContent-Length: 2\r\n\r\n{}');
+      });
+      const [head = '', body] = text.split('\r\n\r\n');
+      const expected = rejectionResponse('MALFORMED_HTTP');
+      expect(body).toBe(expected.body);
+      expect(head.split('\r\n')).toEqual([
+        'HTTP/1.1 400 Bad Request',
+        `content-type: ${expected.headers['content-type']}`,
+        `content-length: ${Buffer.byteLength(expected.body)}`,
+        'connection: close',
+      ]);
     } finally {
       await server.close();
     }
