@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 // Every ```ts block of the README and the guides is type-checked against the package, so the docs
 // cannot drift from the API. A block is compiled as its own module; the names the prose takes for
-// granted (`app`, `ctx`, `server`...) come from snippet-context.d.ts, two hosted runtimes' modules
+// granted (`app`, `ctx`, `server`...) come from snippet-context.d.ts, a hosted runtime's module
 // from snippet-modules.d.ts. A block that is deliberately
 // not code (pseudo-code, an interface excerpt) is fenced as ```ts nocheck.
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
