@@ -19,7 +19,7 @@ export const applianceInfo = s.object({
   applianceTypes: s.array(s.string()),
   // §6.1: names from §4.3's "Action" column; CLOVA refuses a user's request for an action not listed here.
   actions: s.optional(s.array(actionName)),
-  actionsNeededUserConfirmation: s.optional(s.array(s.string())),
+  actionsNeededUserConfirmation: s.optional(s.array(actionName)),
   additionalApplianceDetails: s.optional(s.nullable(s.record(s.unknown()))),
   friendlyName: s.optional(s.string()),
   friendlyDescription: s.optional(s.string()),
