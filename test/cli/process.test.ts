@@ -20,7 +20,7 @@ function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr:
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--conditions=source', '--import', TSX, CLI, ...args],
+      ['--conditions=cekit-source', '--import', TSX, CLI, ...args],
       { timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );

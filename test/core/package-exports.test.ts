@@ -22,10 +22,10 @@ describe('package exports', () => {
       const {
         import: esm,
         require: cjs,
-        source,
+        'cekit-source': source,
       } = target as Record<string, { types: string; default: string }>;
       const entry = esm!.default.replace(/^\.\/dist\//, '').replace(/\.js$/, '');
-      expect(source, 'the "source" condition points at the tsup entry').toBe(
+      expect(source, 'the "cekit-source" condition points at the tsup entry').toBe(
         `./${entries[entry as keyof typeof entries]}`,
       );
       expect(cjs!.default).toBe(esm!.default.replace(/\.js$/, '.cjs'));
