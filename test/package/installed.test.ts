@@ -32,8 +32,11 @@ const run = (command: string, args: string[], cwd: string) =>
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'cekit-pack-'));
   project = join(scratch, 'project');
+  // Built here, packed with --ignore-scripts: `prepack` would build a second time.
   run('npm', ['run', 'build', '--silent'], ROOT);
-  const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', scratch], ROOT)) as {
+  const [packed] = JSON.parse(
+    run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', scratch], ROOT),
+  ) as {
     filename: string;
     files: { path: string }[];
   }[];
