@@ -144,39 +144,31 @@ describe('cekit/fetch: toFetchHandler with real Request and Response objects', (
     expect(calls).toBe(before);
   });
 
-  it('refuses a declared oversize body without pulling a byte of it', async () => {
-    let pulls = 0;
+  /** POSTs an endless body of 1 KiB chunks, counting how many chunks the handler pulled. */
+  async function postEndless(headers: Record<string, string>) {
+    const pulled = { count: 0 };
     const body = new ReadableStream<Uint8Array>(
-      { pull: (controller) => (pulls++, controller.enqueue(new Uint8Array(1024))) },
+      { pull: (controller) => (pulled.count++, controller.enqueue(new Uint8Array(1024))) },
       { highWaterMark: 0 },
     );
     const res = await handler(
-      new Request(URL_, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'content-length': '999999' },
-        body,
-        duplex: 'half',
-      } as RequestInit),
+      new Request(URL_, { method: 'POST', headers, body, duplex: 'half' } as RequestInit),
     );
+    return { res, pulls: pulled.count };
+  }
+
+  it('refuses a declared oversize body without pulling a byte of it', async () => {
+    const { res, pulls } = await postEndless({
+      'content-type': 'application/json',
+      'content-length': '999999',
+    });
     expect(res.status).toBe(413);
     expect((await res.json()).error.message).toContain('The limit is 4096 bytes.');
     expect(pulls).toBe(0);
   });
 
   it('stops reading an endless undeclared body just past the limit', async () => {
-    let pulls = 0;
-    const body = new ReadableStream<Uint8Array>(
-      { pull: (controller) => (pulls++, controller.enqueue(new Uint8Array(1024))) },
-      { highWaterMark: 0 },
-    );
-    const res = await handler(
-      new Request(URL_, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body,
-        duplex: 'half',
-      } as RequestInit),
-    );
+    const { res, pulls } = await postEndless({ 'content-type': 'application/json' });
     expect(res.status).toBe(413);
     // 4096 bytes fit in four 1 KiB chunks; the fifth passes the limit, and reading stops there.
     expect(pulls).toBeLessThanOrEqual(6);
