@@ -50,3 +50,8 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array 
   }
   return body;
 }
+
+/** A core answer as a Fetch API `Response`. */
+export function toResponse(answer: RawResponse): Response {
+  return new Response(answer.body, { status: answer.status, headers: answer.headers });
+}

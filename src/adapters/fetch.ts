@@ -3,8 +3,8 @@
  * and anything else that speaks the Fetch API.
  * @module cekit/fetch
  */
-import { toEndpoint, type Endpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
-import { answerFetchRequest } from './fetch-request.js';
+import { toEndpoint, type Endpoint, type EndpointSource } from '../core/endpoint.js';
+import { answerFetchRequest, toResponse } from './fetch-request.js';
 
 /** A Fetch API request handler, as Hono, Bun, Deno and Workers expect. */
 export type FetchHandler = (request: Request) => Promise<Response>;
@@ -17,8 +17,4 @@ export function toFetchHandler(source: EndpointSource): FetchHandler {
   const endpoint: Endpoint = toEndpoint(source);
   const limit = endpoint.bodyLimit;
   return async (request) => toResponse(await answerFetchRequest(endpoint, request, limit));
-}
-
-function toResponse(answer: RawResponse): Response {
-  return new Response(answer.body, { status: answer.status, headers: answer.headers });
 }

@@ -15,7 +15,7 @@
  */
 import { toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
 import { consoleLogger, type Logger } from '../core/logger.js';
-import { answerFetchRequest } from './fetch-request.js';
+import { answerFetchRequest, toResponse } from './fetch-request.js';
 import { bodyAlreadyParsed, keptBytes } from './raw-body.js';
 
 export type { EndpointSource } from '../core/endpoint.js';
@@ -65,6 +65,6 @@ export function toHonoHandler(source: EndpointSource, options: HonoAdapterOption
     } else {
       answer = await answerFetchRequest(endpoint, raw, limit);
     }
-    return new Response(answer.body, { status: answer.status, headers: answer.headers });
+    return toResponse(answer);
   };
 }

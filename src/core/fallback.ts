@@ -4,8 +4,9 @@ import { isObject } from './message-kind.js';
 
 /**
  * The last-resort answers, valid by the protocol, used when a dispatcher's own fallback fails.
- * Custom: a one-sentence apology in the request's language that ends the session. Clova Home: `DriverInternalError` (spec
- * clova-home-extension.md, error interfaces), which is how CEK expects a device cloud to say "it broke".
+ * Custom: a one-sentence apology in the request's language that ends the session. Clova Home:
+ * `DriverInternalError` (spec clova-home-extension.md, error interfaces), which is how CEK expects a
+ * device cloud to say "it broke".
  */
 export function builtinFallback(
   kind: MessageKind,
