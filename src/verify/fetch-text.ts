@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
@@ -6,8 +7,23 @@ export interface FetchTextOptions {
   timeoutMs: number;
   /** The download is aborted as soon as it exceeds this many bytes. */
   maxBytes: number;
-  /** Extra trusted CA certificates (PEM) for the TLS connection, mainly for tests. */
+  /**
+   * CA certificates (PEM) for the TLS connection. Like Node's own `ca` option this *replaces* the
+   * default roots; a caller that wants to add to them passes `tls.rootCertificates` too.
+   */
   ca?: string | readonly string[];
+}
+
+/** HTTP cache validators of a downloaded document, sent back to ask "has it changed?". */
+export interface Validators {
+  readonly etag?: string;
+  readonly lastModified?: string;
+}
+
+/** A document downloaded with a 200, and its validators (empty when the server sent none). */
+export interface Downloaded {
+  readonly text: string;
+  readonly validators: Validators;
 }
 
 /** Why an outbound fetch failed; every code is safe to log. */
@@ -23,6 +39,10 @@ export class FetchTextError extends Error {
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+const NO_VALIDATORS: Validators = {};
+// A validator is echoed back in a request header: keep only short printable ones, so a strange
+// server cannot make the next request fail to build (or grow without limit).
+const USABLE_VALIDATOR = /^[\x20-\x7e]{1,256}$/;
 
 /** True for loopback hosts, the only place plain http is ever fetched from (local tests). */
 export function isLoopbackHost(hostname: string): boolean {
@@ -34,17 +54,34 @@ export function isLoopbackHost(hostname: string): boolean {
  * redirects followed, no cookies or credentials sent, a hard deadline and a byte cap. The caller is
  * responsible for checking the URL against its allow-list first.
  */
-export function fetchText(url: URL, options: FetchTextOptions): Promise<string> {
+export async function fetchText(url: URL, options: FetchTextOptions): Promise<string> {
+  // Without validators no 304 is accepted (see fetchIfChanged), so there is always a document.
+  const downloaded = await fetchIfChanged(url, options, NO_VALIDATORS);
+  return downloaded?.text ?? '';
+}
+
+/**
+ * {@link fetchText} as a conditional GET: with validators from an earlier download it sends
+ * `If-None-Match` (or `If-Modified-Since` when the server gave no ETag) and resolves `undefined` on
+ * `304 Not Modified`, so asking again about an unchanged document costs the server no body. With no
+ * validators it is a plain GET.
+ */
+export function fetchIfChanged(
+  url: URL,
+  options: FetchTextOptions,
+  validators: Validators,
+): Promise<Downloaded | undefined> {
   return new Promise((resolve, reject) => {
     const secure = url.protocol === 'https:';
     if (!secure && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
       reject(new FetchTextError('not-allowed', `Refusing to fetch ${url.protocol} URL`));
       return;
     }
+    const conditional = conditionalHeaders(validators);
     const send = secure ? httpsRequest : httpRequest;
     const req = send(url, {
       method: 'GET',
-      headers: { accept: 'application/x-pem-file, text/plain, */*' },
+      headers: { accept: 'application/x-pem-file, text/plain, */*', ...conditional },
       agent: false,
       ...(secure && options.ca ? { ca: options.ca as string[] } : {}),
     });
@@ -58,7 +95,13 @@ export function fetchText(url: URL, options: FetchTextOptions): Promise<string> 
     req.on('error', fail);
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
-      if (status >= 300 && status < 400) {
+      if (status === 304 && conditional !== undefined) {
+        res.resume();
+        clearTimeout(timer);
+        resolve(undefined);
+        return;
+      }
+      if (status >= 300 && status < 400 && status !== 304) {
         res.resume();
         req.destroy(new FetchTextError('redirect', `Redirects are not followed (HTTP ${status})`));
         return;
@@ -88,9 +131,28 @@ export function fetchText(url: URL, options: FetchTextOptions): Promise<string> 
       res.on('error', fail);
       res.on('end', () => {
         clearTimeout(timer);
-        resolve(Buffer.concat(chunks).toString('utf8'));
+        resolve({ text: Buffer.concat(chunks).toString('utf8'), validators: validatorsOf(res.headers) });
       });
     });
     req.end();
   });
+}
+
+/**
+ * The ETag is exact, so it is preferred; `If-Modified-Since` only has one-second resolution and is
+ * sent only when the server gave no ETag. `undefined` when there is nothing to ask with.
+ */
+function conditionalHeaders(validators: Validators): OutgoingHttpHeaders | undefined {
+  if (validators.etag !== undefined) return { 'if-none-match': validators.etag };
+  if (validators.lastModified !== undefined) return { 'if-modified-since': validators.lastModified };
+  return undefined;
+}
+
+function validatorsOf(headers: IncomingHttpHeaders): Validators {
+  const etag = headers.etag;
+  const lastModified = headers['last-modified'];
+  return {
+    ...(etag !== undefined && USABLE_VALIDATOR.test(etag) ? { etag } : {}),
+    ...(lastModified !== undefined && USABLE_VALIDATOR.test(lastModified) ? { lastModified } : {}),
+  };
 }

@@ -1,7 +1,13 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { Logger } from '../core/logger.js';
 import { describeError } from '../core/logger.js';
-import { fetchText, FetchTextError, type FetchTextOptions } from './fetch-text.js';
+import {
+  fetchIfChanged,
+  FetchTextError,
+  type Downloaded,
+  type FetchTextOptions,
+  type Validators,
+} from './fetch-text.js';
 
 export type KeyInput = string | KeyObject;
 
@@ -11,15 +17,20 @@ export interface KeyStoreOptions {
   /** Where the current key is published; `undefined` disables fetching. */
   url: URL | undefined;
   fetch: FetchTextOptions;
-  /** A verification failure may trigger a refetch at most this often. */
+  /** Least time between the starts of two downloads triggered by failed signatures. */
   minRefetchIntervalMs: number;
+  /** How long after its failure a request may wait for such a download to start. */
+  maxRefetchWaitMs: number;
   /** A successful request also refreshes the fetched key in the background this often. */
   refreshIntervalMs: number;
   logger: Logger;
   now?: () => number;
 }
 
+/** With no key at all every request is refused, so failed downloads are retried at least this often. */
 const NO_KEY_REFETCH_INTERVAL_MS = 5000;
+/** Failure-triggered downloads after failed ones back off up to this (one warning a minute at most). */
+const FAILED_REFETCH_MAX_INTERVAL_MS = 60_000;
 
 /** Turns a PEM string (or an existing key object) into an RSA public key object, once. */
 export function toPublicKey(input: KeyInput): KeyObject {
@@ -32,15 +43,24 @@ export function toPublicKey(input: KeyInput): KeyObject {
 
 /**
  * The set of keys a signature is checked against: the pinned ones plus the last two fetched ones
- * (so requests signed just before a rotation still verify). Fetches are single-flight and rate
- * limited, and a failed fetch never removes a key that worked.
+ * (so requests signed just before a rotation still verify). Downloads are single-flight and
+ * conditional (a 304 when the key is unchanged), failure-triggered ones are spaced out, and a failed
+ * download never removes a key that worked.
+ *
+ * Every download gets a sequence number, so a request can tell whether the download it waited for
+ * started after it failed, i.e. had the chance to see a key CEK rotated to just before.
  */
 export class KeyStore {
   #pinned: readonly KeyObject[];
   #fetched: KeyObject[] = [];
   #keys: readonly KeyObject[];
-  #inFlight: Promise<boolean> | undefined;
-  #lastAttempt = Number.NEGATIVE_INFINITY;
+  #validators: Validators = {};
+  #inFlight: Promise<number> | undefined;
+  #started = 0;
+  /** A failure-triggered download waiting for its slot; every request that fails meanwhile joins it. */
+  #scheduled: Promise<number> | undefined;
+  /** Earliest start of the next failure-triggered download. Start-up and refreshes do not move it. */
+  #nextRefetch = Number.NEGATIVE_INFINITY;
   #nextRefresh = Number.NEGATIVE_INFINITY;
   #failuresInARow = 0;
   readonly #options: KeyStoreOptions;
@@ -62,6 +82,15 @@ export class KeyStore {
     return this.#options.url !== undefined;
   }
 
+  /** How many downloads have started so far; compare with the number a download resolves with. */
+  get started(): number {
+    return this.#started;
+  }
+
+  now(): number {
+    return this.#now();
+  }
+
   /** Starts a background refresh when the fetched key is due for one. Never blocks. */
   refreshIfDue(): void {
     if (this.#options.url === undefined || this.#now() < this.#nextRefresh || this.#inFlight) return;
@@ -69,67 +98,101 @@ export class KeyStore {
   }
 
   /**
-   * Called after a signature failed against every key. Fetches again unless a fetch happened within
-   * the last `minRefetchIntervalMs`; resolves `true` when the key set changed and the caller should
-   * retry. A flood of forged requests therefore costs at most one download per interval.
+   * Called after a signature failed against every key at `failedAt` (and again if the download it
+   * got had started before that). Returns the download to wait for, resolving with its sequence
+   * number: the running one, a new one, or the next failure-triggered one when its slot
+   * (`minRefetchIntervalMs` after the previous one started) opens within `maxRefetchWaitMs` of
+   * `failedAt`. `false` when nothing can start that soon: the request is refused rather than kept
+   * past CEK's deadline. So a request waits at most `maxRefetchWaitMs` plus one download, and a
+   * flood of forged requests costs at most one download per interval.
    */
-  refetchAfterFailure(): Promise<boolean> | false {
+  refetchAfterFailure(failedAt: number): Promise<number> | false {
     if (this.#options.url === undefined) return false;
+    const latest = failedAt + this.#options.maxRefetchWaitMs;
+    const now = this.#now();
+    if (now > latest) return false;
     if (this.#inFlight) return this.#inFlight;
-    if (this.#now() - this.#lastAttempt < this.#refetchInterval()) return false;
-    return this.fetch();
+    if (this.#nextRefetch > latest) return false;
+    if (this.#scheduled) return this.#scheduled;
+    if (this.#nextRefetch <= now) return this.#start(true);
+    this.#scheduled = delay(this.#nextRefetch - now).then(() => {
+      this.#scheduled = undefined;
+      return this.#start(true);
+    });
+    return this.#scheduled;
   }
 
-  /**
-   * With no key at all every request is refused, so a server whose first download failed (a network
-   * blip at start-up) retries sooner: every 5 s at most, still one download at a time.
-   */
-  #refetchInterval(): number {
-    const { minRefetchIntervalMs } = this.#options;
-    return this.#keys.length === 0
-      ? Math.min(minRefetchIntervalMs, NO_KEY_REFETCH_INTERVAL_MS)
-      : minRefetchIntervalMs;
+  /** Single-flight download (start-up, background refresh); resolves with its sequence number. */
+  fetch(): Promise<number> {
+    return this.#start(false);
   }
 
-  /** Single-flight download; resolves whether a new key was added. */
-  fetch(): Promise<boolean> {
+  #start(afterFailure: boolean): Promise<number> {
     const url = this.#options.url;
-    if (url === undefined) return Promise.resolve(false);
-    this.#inFlight ??= this.#download(url).finally(() => {
+    if (url === undefined) return Promise.resolve(this.#started);
+    this.#inFlight ??= this.#download(url, ++this.#started, afterFailure).finally(() => {
       this.#inFlight = undefined;
     });
     return this.#inFlight;
   }
 
-  async #download(url: URL): Promise<boolean> {
-    this.#lastAttempt = this.#now();
-    const { logger } = this.#options;
+  async #download(url: URL, sequence: number, afterFailure: boolean): Promise<number> {
+    const startedAt = this.#now();
+    // Provisional: the slot is final once the outcome is known, but no one can start before then.
+    if (afterFailure) this.#nextRefetch = startedAt + this.#options.minRefetchIntervalMs;
     try {
-      const pem = await fetchText(url, this.#options.fetch);
-      const key = toPublicKey(pem);
+      const downloaded = await fetchIfChanged(url, this.#options.fetch, this.#validators);
+      if (downloaded !== undefined) this.#accept(url, downloaded);
       this.#nextRefresh = this.#now() + this.#options.refreshIntervalMs;
       this.#failuresInARow = 0;
-      if (this.#keys.some((known) => known.equals(key))) return false;
-      // Keep the previous fetched key too: CEK may still send requests signed with it for a while.
-      this.#fetched = [key, ...this.#fetched].slice(0, 2);
-      this.#keys = [...this.#fetched, ...this.#pinned];
-      logger.info('cekit: fetched a new CEK public key', { url: url.href, trusted: this.#keys.length });
-      return true;
     } catch (error) {
-      // Retry the background refresh later rather than on the next request, backing off (1, 2, 4 ...
-      // refetch intervals, at most the refresh interval) so a server that cannot reach the key URL
-      // (offline, firewalled) does not log a warning every minute forever.
-      const { minRefetchIntervalMs, refreshIntervalMs } = this.#options;
-      const backoff = minRefetchIntervalMs * 2 ** Math.min(this.#failuresInARow++, 20);
-      this.#nextRefresh = this.#now() + Math.min(backoff, refreshIntervalMs);
-      const reason = error instanceof FetchTextError ? error.reason : 'invalid-key';
-      logger.warn('cekit: could not fetch the CEK public key; keeping the keys already trusted', {
-        url: url.href,
-        reason,
-        trusted: this.#keys.length,
-        ...describeError(error),
-      });
-      return false;
+      this.#failed(url, error, afterFailure);
     }
+    return sequence;
   }
+
+  /** Parses a downloaded key (throws when it is not an RSA key) and trusts it if it is new. */
+  #accept(url: URL, downloaded: Downloaded): void {
+    const key = toPublicKey(downloaded.text);
+    this.#validators = downloaded.validators;
+    if (this.#keys.some((known) => known.equals(key))) return;
+    // Keep the previous fetched key too: CEK may still send requests signed with it for a while.
+    this.#fetched = [key, ...this.#fetched].slice(0, 2);
+    this.#keys = [...this.#fetched, ...this.#pinned];
+    this.#options.logger.info('cekit: fetched a new CEK public key', {
+      url: url.href,
+      trusted: this.#keys.length,
+    });
+  }
+
+  /**
+   * Retries later rather than on the next request, backing off (1, 2, 4 ... refetch intervals) so a
+   * server that cannot reach the key URL (offline, firewalled) does not log a warning per interval
+   * forever: the background refresh up to the refresh interval, failure-triggered downloads up to a
+   * minute, or 5 s while there is no key at all (every request is refused, so heal a start-up blip fast).
+   */
+  #failed(url: URL, error: unknown, afterFailure: boolean): void {
+    const { minRefetchIntervalMs, refreshIntervalMs, logger } = this.#options;
+    const backoff = minRefetchIntervalMs * 2 ** Math.min(this.#failuresInARow++, 20);
+    this.#nextRefresh = this.#now() + Math.min(backoff, refreshIntervalMs);
+    if (afterFailure) {
+      const limit =
+        this.#keys.length === 0
+          ? Math.min(minRefetchIntervalMs, NO_KEY_REFETCH_INTERVAL_MS)
+          : Math.max(minRefetchIntervalMs, FAILED_REFETCH_MAX_INTERVAL_MS);
+      this.#nextRefetch = this.#now() + Math.min(backoff, limit);
+    }
+    const reason = error instanceof FetchTextError ? error.reason : 'invalid-key';
+    logger.warn('cekit: could not fetch the CEK public key; keeping the keys already trusted', {
+      url: url.href,
+      reason,
+      trusted: this.#keys.length,
+      ...describeError(error),
+    });
+  }
+}
+
+/** A timer that does not keep the process alive by itself (a waiting request holds a socket anyway). */
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
 }

@@ -1,4 +1,5 @@
 import { verify as rsaVerify, type KeyObject } from 'node:crypto';
+import { rootCertificates } from 'node:tls';
 import { RejectionError } from '../core/errors.js';
 import { readHeader, singleHeader, type HeaderSource } from '../core/headers.js';
 import { consoleLogger, type Logger } from '../core/logger.js';
@@ -22,12 +23,28 @@ export interface PublicKeyVerifierOptions {
   keyUrl?: string | false;
   /** Hosts a key may be downloaded from. Default: the documented hosts plus the host of `keyUrl`. */
   allowedHosts?: readonly string[];
+  /**
+   * CA certificates (PEM, one string may hold several) trusted for the https key download only, on
+   * top of Node's bundled roots: for a `keyUrl` served with a private CA. The process-wide
+   * alternative is `NODE_EXTRA_CA_CERTS`, which this option bypasses for the key download.
+   */
+  keyUrlCa?: string | readonly string[];
   /** Per-download deadline. Default 3000 ms. */
   fetchTimeoutMs?: number;
   /** Largest key document accepted. Default 16 KiB (a PEM key is about 450 bytes). */
   maxKeyBytes?: number;
-  /** Least time between two downloads triggered by failed signatures. Default 60 s. */
+  /**
+   * Least time between the starts of two downloads triggered by failed signatures (maybe CEK
+   * rotated its key), so a flood of forged requests costs at most one download per interval; each
+   * is a conditional GET (a 304 while the key is unchanged). Default 2000 ms.
+   */
   minRefetchIntervalMs?: number;
+  /**
+   * How long a request whose signature matched no key may wait for the next such download to start,
+   * instead of being refused at once. With the default it always can, so a request signed with a new
+   * key is never refused because of a flood; `0` refuses instead of waiting. Default 2000 ms.
+   */
+  maxRefetchWaitMs?: number;
   /** How often the key is refreshed in the background. Default 24 h. */
   refreshIntervalMs?: number;
   logger?: Logger;
@@ -52,8 +69,13 @@ export function publicKeyVerifier(options: PublicKeyVerifierOptions = {}): Reque
   const store = new KeyStore({
     pinned,
     url,
-    fetch: { timeoutMs: options.fetchTimeoutMs ?? 3000, maxBytes: options.maxKeyBytes ?? 16 * 1024 },
-    minRefetchIntervalMs: options.minRefetchIntervalMs ?? 60_000,
+    fetch: {
+      timeoutMs: options.fetchTimeoutMs ?? 3000,
+      maxBytes: options.maxKeyBytes ?? 16 * 1024,
+      ...(options.keyUrlCa !== undefined ? { ca: withDefaultRoots(options.keyUrlCa) } : {}),
+    },
+    minRefetchIntervalMs: options.minRefetchIntervalMs ?? 2000,
+    maxRefetchWaitMs: options.maxRefetchWaitMs ?? 2000,
     refreshIntervalMs: options.refreshIntervalMs ?? 24 * 60 * 60_000,
     logger,
     ...(options.now ? { now: options.now } : {}),
@@ -82,10 +104,12 @@ export function publicKeyVerifier(options: PublicKeyVerifierOptions = {}): Reque
 }
 
 /**
- * The slow path after a signature matched no trusted key: maybe CEK rotated its key. Refetch (rate
- * limited, single-flight) and retry once if the key set changed since the first attempt, including a
- * change made by another request's refetch in the meantime (the key list is replaced, never mutated,
- * so identity tells).
+ * The slow path after a signature matched no trusted key: maybe CEK rotated its key. Wait for a
+ * download (single-flight, spaced out by the store) and retry whenever the key set changed, including
+ * a change made by another request's download (the key list is replaced, never mutated, so identity
+ * tells). The request is refused only once a download that started after it failed found nothing
+ * that verifies it: one that was already running may have fetched the key just before the rotation.
+ * At most two downloads are awaited, the second starting within `maxRefetchWaitMs` of the failure.
  */
 async function retryAfterRefetch(
   store: KeyStore,
@@ -93,11 +117,18 @@ async function retryAfterRefetch(
   body: Uint8Array,
   signature: Buffer,
 ): Promise<void> {
-  const refetch = store.refetchAfterFailure();
-  if (refetch !== false) await refetch;
-  const keys = store.keys;
-  if (keys.length === 0) throw new RejectionError('KEY_UNAVAILABLE');
-  if (keys !== triedKeys && verifyWithAny(keys, body, signature)) return;
+  const failedAt = store.now();
+  const startedBefore = store.started;
+  let tried = triedKeys;
+  let download = store.refetchAfterFailure(failedAt);
+  while (download !== false) {
+    const sequence = await download;
+    const keys = store.keys;
+    if (keys !== tried && verifyWithAny(keys, body, signature)) return;
+    tried = keys;
+    download = sequence > startedBefore ? false : store.refetchAfterFailure(failedAt);
+  }
+  if (store.keys.length === 0) throw new RejectionError('KEY_UNAVAILABLE');
   throw new RejectionError('SIGNATURE_INVALID');
 }
 
@@ -119,6 +150,20 @@ export function decodeSignature(headers: HeaderSource): Buffer {
     throw new RejectionError('SIGNATURE_MALFORMED');
   }
   return Buffer.from(value, 'base64');
+}
+
+/**
+ * Node's `ca` option replaces the bundled roots; the option promises to add to them. Checked at
+ * start-up, so a wrong value fails there and not on the first download.
+ */
+function withDefaultRoots(ca: string | readonly string[]): string[] {
+  const extra = typeof ca === 'string' ? [ca] : [...ca];
+  for (const pem of extra) {
+    if (typeof pem !== 'string' || !pem.includes('-----BEGIN CERTIFICATE-----')) {
+      throw new TypeError('publicKeyVerifier: keyUrlCa must be PEM certificates');
+    }
+  }
+  return [...rootCertificates, ...extra];
 }
 
 function resolveKeyUrl(options: PublicKeyVerifierOptions, region: Region): URL | undefined {

@@ -19,6 +19,10 @@ const first = generateTestKeyPair();
 const second = generateTestKeyPair();
 const third = generateTestKeyPair();
 
+async function until(condition: () => boolean) {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 2));
+}
+
 /** Runs a verifier the way the endpoint does; returns 'ok' or the rejection code. */
 async function check(verifier: RequestVerifier, keys: TestKeyPair, body: Uint8Array = BODY) {
   try {
@@ -53,7 +57,6 @@ function fetchingVerifier(extra: PublicKeyVerifierOptions = {}) {
   return publicKeyVerifier({
     region: 'kr',
     keyUrl: keyServer.url,
-    minRefetchIntervalMs: 60_000,
     fetchTimeoutMs: 500,
     logger,
     now: () => clock,
@@ -67,8 +70,16 @@ describe('first fetch (KR style, nothing bundled)', () => {
     await verifier.ready!();
     expect(keyServer.downloads).toBe(1);
     expect(await check(verifier, first)).toBe('ok');
-    expect(await check(verifier, second)).toBe('SIGNATURE_INVALID');
     expect(keyServer.downloads).toBe(1);
+  });
+
+  it('the start-up download does not delay a refetch: a rotation just after start-up is picked up at once', async () => {
+    const verifier = fetchingVerifier();
+    await verifier.ready!();
+    keyServer.pem = second.publicKeyPem;
+    // Same instant as the start-up download (the clock does not move).
+    expect(await check(verifier, second)).toBe('ok');
+    expect(keyServer.downloads).toBe(2);
   });
 
   it('makes one download for many requests that arrive before the key', async () => {
@@ -153,7 +164,7 @@ describe('rotation', () => {
 
 describe('background refresh while the key server is unreachable', () => {
   it('backs off (1, 2, 4 ... intervals) instead of retrying every minute, and resets on success', async () => {
-    const verifier = fetchingVerifier({ refreshIntervalMs: 3_600_000 });
+    const verifier = fetchingVerifier({ refreshIntervalMs: 3_600_000, minRefetchIntervalMs: 60_000 });
     await verifier.ready!();
     keyServer.mode = 'down';
     const settle = () => new Promise((resolve) => setTimeout(resolve, 30));
@@ -176,20 +187,115 @@ describe('background refresh while the key server is unreachable', () => {
 });
 
 describe('a flood of forged requests', () => {
-  it('triggers at most one download per refetch interval', async () => {
+  const forger = generateTestKeyPair();
+  const flood = (verifier: RequestVerifier, n = 50) =>
+    Promise.all(Array.from({ length: n }, () => check(verifier, forger)));
+
+  it('costs at most one download per minRefetchIntervalMs (2 s), each a 304 while the key is unchanged', async () => {
+    keyServer.validators = 'etag';
+    const verifier = fetchingVerifier({ maxRefetchWaitMs: 0 });
+    await verifier.ready!();
+    expect(new Set(await flood(verifier))).toEqual(new Set(['SIGNATURE_INVALID']));
+    expect(keyServer.downloads).toBe(2);
+    expect(keyServer.notModified).toBe(1);
+    clock += 1_999;
+    await flood(verifier);
+    expect(keyServer.downloads).toBe(2);
+    clock += 1;
+    await flood(verifier);
+    expect(keyServer.downloads).toBe(3);
+    expect(keyServer.notModified).toBe(2);
+  });
+
+  it('a request signed with a new key waits for the next download slot and passes, sharing one download', async () => {
+    const verifier = fetchingVerifier({ minRefetchIntervalMs: 300 });
+    await verifier.ready!();
+    expect(await check(verifier, forger)).toBe('SIGNATURE_INVALID');
+    expect(keyServer.downloads).toBe(2);
+    keyServer.pem = second.publicKeyPem; // CEK rotates just after the flood made the store download
+    clock += 100;
+    const started = performance.now();
+    const [genuine, forged] = await Promise.all([
+      Promise.all(Array.from({ length: 20 }, () => check(verifier, second))),
+      flood(verifier, 20),
+    ]);
+    expect(genuine).toEqual(Array(20).fill('ok'));
+    expect(new Set(forged)).toEqual(new Set(['SIGNATURE_INVALID']));
+    expect(keyServer.downloads).toBe(3);
+    // The slot opened 300 ms after the previous download started; 100 ms of it had passed (fake clock).
+    expect(performance.now() - started).toBeGreaterThanOrEqual(150);
+  });
+
+  it('a request is refused at once when the next slot is further than maxRefetchWaitMs away', async () => {
+    const verifier = fetchingVerifier({ minRefetchIntervalMs: 60_000, maxRefetchWaitMs: 200 });
+    await verifier.ready!();
+    expect(await check(verifier, forger)).toBe('SIGNATURE_INVALID');
+    keyServer.pem = second.publicKeyPem;
+    clock += 1_000;
+    const started = performance.now();
+    expect(await check(verifier, second)).toBe('SIGNATURE_INVALID');
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(keyServer.downloads).toBe(2);
+    clock += 58_900; // the slot is 100 ms away: wait for it
+    expect(await check(verifier, second)).toBe('ok');
+    expect(keyServer.downloads).toBe(3);
+  });
+
+  it('a request that joined a download begun before the rotation asks for one more instead of failing', async () => {
+    const verifier = fetchingVerifier({ minRefetchIntervalMs: 200 });
+    await verifier.ready!();
+    keyServer.mode = 'slow';
+    keyServer.slowMs = 150;
+    // A forged request starts a download that will answer with the old key...
+    const forged = check(verifier, forger);
+    await until(() => keyServer.downloads === 2);
+    // ...CEK rotates while it runs, and a request signed with the new key joins it.
+    keyServer.pem = second.publicKeyPem;
+    keyServer.mode = 'ok';
+    expect(await check(verifier, second)).toBe('ok');
+    expect(await forged).toBe('SIGNATURE_INVALID');
+    expect(keyServer.downloads).toBe(3);
+  });
+});
+
+describe('conditional downloads', () => {
+  it('asks with If-None-Match and keeps the key on a 304', async () => {
+    keyServer.validators = 'etag';
     const verifier = fetchingVerifier();
     await verifier.ready!();
-    const forger = generateTestKeyPair();
-    const flood = () => Promise.all(Array.from({ length: 50 }, () => check(verifier, forger)));
-    clock += 60_000;
-    expect(new Set(await flood())).toEqual(new Set(['SIGNATURE_INVALID']));
+    expect(keyServer.lastHeaders!['if-none-match']).toBeUndefined();
+    expect(await check(verifier, second)).toBe('SIGNATURE_INVALID');
+    expect(keyServer.lastHeaders!['if-none-match']).toMatch(/^"[0-9a-f]+"$/);
+    expect(keyServer.notModified).toBe(1);
+    expect(await check(verifier, first)).toBe('ok');
+    // A changed key has a new ETag: a 200, and the new key is trusted.
+    keyServer.pem = second.publicKeyPem;
+    clock += 2_000;
+    expect(await check(verifier, second)).toBe('ok');
+    expect(keyServer.notModified).toBe(1);
+  });
+
+  it('falls back to If-Modified-Since when the server sends Last-Modified only', async () => {
+    keyServer.validators = 'last-modified';
+    const verifier = fetchingVerifier();
+    await verifier.ready!();
+    expect(await check(verifier, second)).toBe('SIGNATURE_INVALID');
+    expect(keyServer.lastHeaders!['if-modified-since']).toMatch(/GMT$/);
+    expect(keyServer.lastHeaders!['if-none-match']).toBeUndefined();
+    expect(keyServer.notModified).toBe(1);
+    keyServer.pem = second.publicKeyPem;
+    clock += 2_000;
+    expect(await check(verifier, second)).toBe('ok');
+  });
+
+  it('sends plain GETs to a server that gives no validators', async () => {
+    const verifier = fetchingVerifier();
+    await verifier.ready!();
+    expect(await check(verifier, second)).toBe('SIGNATURE_INVALID');
     expect(keyServer.downloads).toBe(2);
-    clock += 30_000;
-    await flood();
-    expect(keyServer.downloads).toBe(2);
-    clock += 30_000;
-    await flood();
-    expect(keyServer.downloads).toBe(3);
+    expect(keyServer.lastHeaders!['if-none-match']).toBeUndefined();
+    expect(keyServer.lastHeaders!['if-modified-since']).toBeUndefined();
+    expect(await check(verifier, first)).toBe('ok');
   });
 });
 
@@ -231,17 +337,41 @@ describe('a failing key server never costs the key that works', () => {
     expect(await check(verifier, first)).toBe('ok');
   });
 
-  it('recovers when the key server comes back: without any key it retries every 5 s', async () => {
+  it('recovers when the key server comes back: without any key it retries every 5 s at most', async () => {
     keyServer.mode = 'down';
-    const verifier = fetchingVerifier();
+    const verifier = fetchingVerifier({ minRefetchIntervalMs: 60_000, maxRefetchWaitMs: 0 });
     await verifier.ready!();
+    // The failed start-up download does not hold back the first request's own attempt.
     expect(await check(verifier, first)).toBe('KEY_UNAVAILABLE');
-    keyServer.mode = 'ok';
-    clock += 4_000;
-    expect(await check(verifier, first)).toBe('KEY_UNAVAILABLE');
-    clock += 1_000;
-    expect(await check(verifier, first)).toBe('ok');
     expect(keyServer.downloads).toBe(2);
+    keyServer.mode = 'ok';
+    clock += 4_999;
+    expect(await check(verifier, first)).toBe('KEY_UNAVAILABLE');
+    expect(keyServer.downloads).toBe(2);
+    clock += 1;
+    expect(await check(verifier, first)).toBe('ok');
+    expect(keyServer.downloads).toBe(3);
+  });
+
+  it('a flood while the key server is down backs off (2, 4, 8 ... s) instead of a warning every 2 s', async () => {
+    const verifier = fetchingVerifier({ maxRefetchWaitMs: 0 });
+    await verifier.ready!();
+    keyServer.mode = 'down';
+    const forged = generateTestKeyPair();
+    const downloadsAt = async (ms: number) => {
+      clock += ms;
+      await Promise.all(Array.from({ length: 10 }, () => check(verifier, forged)));
+      return keyServer.downloads;
+    };
+    expect(await downloadsAt(0)).toBe(2); // fails: next try after 2 s
+    expect(await downloadsAt(2_000)).toBe(3); // fails: next after 4 s
+    expect(await downloadsAt(2_000)).toBe(3);
+    expect(await downloadsAt(2_000)).toBe(4); // fails: next after 8 s
+    expect(await downloadsAt(7_000)).toBe(4);
+    expect(await downloadsAt(1_000)).toBe(5);
+    expect(logger.warnings).toHaveLength(4);
+    // Genuine requests keep passing with the key already trusted.
+    expect(await check(verifier, first)).toBe('ok');
   });
 });
 
