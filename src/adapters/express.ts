@@ -74,14 +74,17 @@ export function toExpressHandler(
   const limit = endpoint.bodyLimit;
   const alreadyParsed = bodyAlreadyParsed(options.logger ?? consoleLogger(), FIX);
 
-  const answer = (req: ExpressLikeRequest, res: ServerResponse, body: Uint8Array) => {
-    endpoint.handle({ method: req.method ?? 'GET', headers: req.headers, body }).then(
-      (response) => write(res, response),
+  const answer = (req: ExpressLikeRequest, res: ServerResponse, body: Uint8Array, receivedAt: number) => {
+    const response = endpoint.handle({ method: req.method ?? 'GET', headers: req.headers, body, receivedAt });
+    if (!('then' in response)) return write(res, response);
+    response.then(
+      (ready) => write(res, ready),
       () => write(res, rejectionResponse('INVALID_MESSAGE')),
     );
   };
 
   const handler: ExpressHandler = (req, res) => {
+    const receivedAt = performance.now();
     const method = req.method ?? 'GET';
     if (streamConsumed(req)) {
       const kept = keptBytes(req.rawBody);
@@ -92,7 +95,7 @@ export function toExpressHandler(
         );
         return;
       }
-      answer(req, res, kept);
+      answer(req, res, kept, receivedAt);
       return;
     }
     // Refuse a declared oversize body before reading a byte of it.
@@ -104,7 +107,7 @@ export function toExpressHandler(
     readStream(req, limit).then(
       (body) => {
         if (body === undefined) write(res, oversizedResponse(method, req.headers, limit), true);
-        else answer(req, res, body);
+        else answer(req, res, body, receivedAt);
       },
       // The body stream broke (client gone, bad framing): a refusal like any other, never a 500.
       () => write(res, rejectionResponse('MALFORMED_HTTP'), true),

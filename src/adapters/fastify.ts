@@ -11,7 +11,7 @@
  * @module
  */
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { respondTo, toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
+import { toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
 import { headRejection, oversizedResponse, rejectionResponse } from './raw-body.js';
 
 export type { EndpointSource } from '../core/endpoint.js';
@@ -69,10 +69,12 @@ export const cekitFastify: FastifyPluginAsync<CekitFastifyOptions> = async (fast
     // Not async: a synchronous answer (the common case) is sent without a promise per request.
     handler: (request: FastifyRequest, reply: FastifyReply) => {
       const body = Buffer.isBuffer(request.body) ? request.body : EMPTY;
-      const answer = respondTo(endpoint, {
+      const answer = endpoint.handle({
         method: request.raw.method ?? 'GET',
         headers: request.headers,
         body,
+        // Fastify times each request from its arrival; the budget starts there too.
+        receivedAt: performance.now() - reply.elapsedTime,
       });
       if ('then' in answer) return answer.then((response) => send(reply, response));
       send(reply, answer);

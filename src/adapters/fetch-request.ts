@@ -10,6 +10,7 @@ export async function answerFetchRequest(
   endpoint: Endpoint,
   request: Request,
   limit: number,
+  receivedAt = performance.now(),
 ): Promise<RawResponse> {
   // A declared oversize body is refused unread, with the answer the core gives once it has it.
   if (Number(request.headers.get('content-length')) > limit)
@@ -22,7 +23,7 @@ export async function answerFetchRequest(
     return rejectionResponse('MALFORMED_HTTP');
   }
   if (body === undefined) return oversizedResponse(request.method, request.headers, limit);
-  return endpoint.handle({ method: request.method, headers: request.headers, body });
+  return endpoint.handle({ method: request.method, headers: request.headers, body, receivedAt });
 }
 
 /** The body as bytes, or undefined once it passes the limit (the rest is not read). */

@@ -49,6 +49,7 @@ export function toHonoHandler(source: EndpointSource, options: HonoAdapterOption
   const alreadyParsed = bodyAlreadyParsed(options.logger ?? consoleLogger(), FIX);
 
   return async (c) => {
+    const receivedAt = performance.now();
     const { raw } = c.req;
     // Hono types the cache as Partial<Body>, but stores the promise each body method returned.
     const bodyCache = c.req.bodyCache as { arrayBuffer?: Promise<ArrayBuffer>; text?: Promise<string> };
@@ -61,9 +62,9 @@ export function toHonoHandler(source: EndpointSource, options: HonoAdapterOption
       answer =
         body === undefined
           ? alreadyParsed()
-          : await endpoint.handle({ method: raw.method, headers: raw.headers, body });
+          : await endpoint.handle({ method: raw.method, headers: raw.headers, body, receivedAt });
     } else {
-      answer = await answerFetchRequest(endpoint, raw, limit);
+      answer = await answerFetchRequest(endpoint, raw, limit, receivedAt);
     }
     return toResponse(answer);
   };

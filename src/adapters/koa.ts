@@ -64,6 +64,7 @@ export function toKoaMiddleware(source: EndpointSource, options: KoaAdapterOptio
   const onlyPath = options.path;
 
   return async (ctx, next) => {
+    const receivedAt = performance.now();
     if (onlyPath !== undefined && ctx.path !== onlyPath) {
       await next();
       return;
@@ -92,7 +93,7 @@ export function toKoaMiddleware(source: EndpointSource, options: KoaAdapterOptio
     }
     let response: RawResponse;
     try {
-      response = await endpoint.handle({ method, headers: req.headers, body });
+      response = await endpoint.handle({ method, headers: req.headers, body, receivedAt });
     } catch {
       response = rejectionResponse('INVALID_MESSAGE');
     }

@@ -11,7 +11,7 @@
  * @module
  */
 import { STATUS_CODES } from 'node:http';
-import { toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
+import { toEndpoint, type EndpointSource, type RawRequest, type RawResponse } from '../core/endpoint.js';
 import { RejectionError, type RejectionBody } from '../core/errors.js';
 import type { HeaderRecord, HeaderSource } from '../core/headers.js';
 import { consoleLogger, type Logger } from '../core/logger.js';
@@ -99,7 +99,8 @@ export function toLambdaHandler(source: EndpointSource, options: LambdaAdapterOp
   let refusedLogged = false;
 
   return async (event) => {
-    const request = httpRequestOf(event);
+    const receivedAt = performance.now();
+    const request = httpRequestOf(event, receivedAt);
     if (request !== undefined) return toResult(await endpoint.handle(request), event);
     if (isDirectInvocation(event)) {
       if (direct === undefined) {
@@ -148,7 +149,7 @@ const DIRECT_INVOCATION_HEADERS: HeaderSource = Object.freeze({ 'content-type': 
 
 const EMPTY = new Uint8Array(0);
 
-function httpRequestOf(event: LambdaEvent) {
+function httpRequestOf(event: LambdaEvent, receivedAt: number): RawRequest | undefined {
   if (event === null || typeof event !== 'object') return undefined;
   let method: string;
   let headers: HeaderRecord;
@@ -167,6 +168,7 @@ function httpRequestOf(event: LambdaEvent) {
     method,
     headers,
     body: typeof body === 'string' ? Buffer.from(body, isBase64Encoded ? 'base64' : 'utf8') : EMPTY,
+    receivedAt,
   };
 }
 

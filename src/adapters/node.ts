@@ -11,7 +11,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { respondTo, toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
+import { toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
 import { oversizedResponse, rejectionResponse } from './raw-body.js';
 
 export type { EndpointSource } from '../core/endpoint.js';
@@ -26,6 +26,8 @@ function listenerFor(source: EndpointSource, closing: () => boolean): RequestLis
   const endpoint = toEndpoint(source);
   const limit = endpoint.bodyLimit;
   return (req, res) => {
+    // The response budget counts from here: time spent reading a slow body is not the handler's.
+    const receivedAt = performance.now();
     // Refuse a declared oversize body before reading a byte of it. (A Content-Length that lies low is
     // cut by Node's parser at the declared length; one that lies high never completes and is ended by
     // serve()'s request timeout. Chunked bodies are counted as they arrive.)
@@ -54,7 +56,7 @@ function listenerFor(source: EndpointSource, closing: () => boolean): RequestLis
     req.on('end', () => {
       if (over) return;
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-      const answer = respondTo(endpoint, { method: req.method ?? 'GET', headers: req.headers, body });
+      const answer = endpoint.handle({ method: req.method ?? 'GET', headers: req.headers, body, receivedAt });
       if (!('then' in answer)) {
         write(res, answer, closing());
         return;

@@ -16,6 +16,12 @@ export interface RawRequest {
   method: string;
   headers: HeaderSource;
   body: Uint8Array;
+  /**
+   * When the request arrived (`performance.now()`), before its body was read. The response budget
+   * counts from here, so time spent queued or reading a slow body is not given to the handler twice.
+   * Default: when `handle` is called.
+   */
+  receivedAt?: number;
 }
 
 /** What the transport writes back. `body` is always JSON text. */
@@ -28,29 +34,17 @@ export interface RawResponse {
 /** Anything that turns raw requests into raw responses; every adapter accepts one. */
 export interface Endpoint {
   /**
-   * Checks and answers one request. Never rejects and never answers 5xx: a refusal is a 4xx with a
-   * JSON error body, a handler failure is a 200 with the fallback answer.
+   * Checks and answers one request. Never throws, never rejects and never answers 5xx: a refusal is
+   * a 4xx with a JSON error body, a handler failure is a 200 with the fallback answer. The answer is
+   * returned directly when nothing had to wait (bundled key, synchronous handler), so a transport
+   * can write it in the same tick; otherwise as a promise. `await` works for both.
    */
-  handle(request: RawRequest): Promise<RawResponse>;
+  handle(request: RawRequest): RawResponse | Promise<RawResponse>;
   /** Largest body accepted, so adapters can stop reading early. */
   readonly bodyLimit: number;
   /** Resolves when verification keys are available. */
   ready(): Promise<void>;
   close(): void;
-}
-
-const RESPOND = Symbol('cekit.respond');
-
-/**
- * For adapters: answers like `endpoint.handle`, but synchronously when nothing had to wait (the
- * common case: bundled key, synchronous handler), so the transport can write the answer in the same
- * tick. Endpoints not built by `createEndpoint` fall back to `handle`.
- */
-export function respondTo(endpoint: Endpoint, request: RawRequest): RawResponse | Promise<RawResponse> {
-  const respond = (endpoint as { [RESPOND]?: (request: RawRequest) => RawResponse | Promise<RawResponse> })[
-    RESPOND
-  ];
-  return respond ? respond(request) : endpoint.handle(request);
 }
 
 /** Anything that owns an endpoint: `createEndpoint()`'s result or an extension built on it. */
@@ -118,14 +112,9 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
   const serves = new Set<MessageKind>(dispatcher.kinds);
 
   // The pipeline stays synchronous until something really has to wait (a key download, an async
-  // handler): on the common path a request costs one promise, the one `handle` returns.
-  function handle(request: RawRequest): Promise<RawResponse> {
-    return settle(respond(request));
-  }
-
-  /** `handle` without the promise when the answer is ready at once (see `respondTo`). */
-  function respond(request: RawRequest): RawResponse | Promise<RawResponse> {
-    const receivedAt = performance.now();
+  // handler): on the common path a request costs no promise at all.
+  function handle(request: RawRequest): RawResponse | Promise<RawResponse> {
+    const receivedAt = request.receivedAt ?? performance.now();
     try {
       if (request.method !== 'POST') throw new RejectionError('METHOD_NOT_ALLOWED');
       const contentType = singleHeader(readHeader(request.headers, 'content-type'));
@@ -313,15 +302,12 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
     };
   }
 
-  const endpoint: Endpoint = {
+  return {
     handle,
     bodyLimit,
     ready: () => verifier.ready?.() ?? Promise.resolve(),
     close: () => verifier.close?.(),
   };
-  // Not enumerable: a wrapper spreading this endpoint with its own `handle` must not inherit it.
-  Object.defineProperty(endpoint, RESPOND, { value: respond });
-  return endpoint;
 }
 
 /** Routes each message kind to the one dispatcher that serves it. */
@@ -385,10 +371,6 @@ class BudgetContext implements DispatchContext {
     this.#reason = reason;
     this.#controller?.abort(reason);
   }
-}
-
-function settle(result: RawResponse | Promise<RawResponse>): Promise<RawResponse> {
-  return isPromise(result) ? result : Promise.resolve(result);
 }
 
 function isPromise(value: unknown): value is PromiseLike<unknown> {

@@ -2,6 +2,7 @@ import {
   createExtension,
   silentLogger,
   validateCustomResponse,
+  type Endpoint,
   type ExtensionOptions,
   type ExtensionTypes,
   type Logger,
@@ -31,15 +32,7 @@ export function testExtension<T extends ExtensionTypes = ExtensionTypes>(
 
 /** Signs and posts a message through the real endpoint; returns status and parsed JSON. */
 export async function send(
-  app: {
-    endpoint: {
-      handle: (r: {
-        method: string;
-        headers: Record<string, string>;
-        body: Uint8Array;
-      }) => Promise<{ status: number; body: string }>;
-    };
-  },
+  app: { endpoint: Endpoint },
   message: unknown,
 ): Promise<{ status: number; json: Json }> {
   const body = JSON.stringify(message);

@@ -72,9 +72,9 @@ async function floodAcrossRotation(verify: PublicKeyVerifierOptions): Promise<Fl
   let rotatedAt = Number.NaN;
   const send = (signaturecek: string): Promise<Sample> => {
     const sent = performance.now();
-    return endpoint
-      .handle({ method: 'POST', headers: { 'content-type': 'application/json', signaturecek }, body: BODY })
-      .then((res) => ({ sentAt: sent - rotatedAt, ms: performance.now() - sent, status: res.status }));
+    return Promise.resolve(
+      endpoint.handle({ method: 'POST', headers: { 'content-type': 'application/json', signaturecek }, body: BODY }),
+    ).then((res) => ({ sentAt: sent - rotatedAt, ms: performance.now() - sent, status: res.status }));
   };
 
   const floodStart = performance.now();
