@@ -31,8 +31,11 @@ export function parseJsonBody(body: Uint8Array): Record<string, unknown> {
     throw new RejectionError('NOT_AN_OBJECT');
   }
   // `__proto__` as an own key is harmless to JSON.parse but turns into prototype pollution the moment
-  // anyone spreads or merges the object. The substring test keeps the walk off the hot path.
-  if (text.includes('__proto__') && hasProtoKey(value)) throw new RejectionError('JSON_FORBIDDEN_KEY');
+  // anyone assigns or merges the object. The key is checked after parsing, so every spelling of it
+  // (`"\u005f_proto__"` and the like) is caught; the substring tests keep the walk off the hot path:
+  // a body can only hold the key spelled out or hidden behind a `\u` escape.
+  if ((text.includes('__proto__') || text.includes('\\u')) && hasProtoKey(value))
+    throw new RejectionError('JSON_FORBIDDEN_KEY');
   return value as Record<string, unknown>;
 }
 

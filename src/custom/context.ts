@@ -208,6 +208,11 @@ export class Context<T extends ExtensionTypes = ExtensionTypes> {
  */
 function copyAttributes(attributes: Record<string, unknown> | null | undefined): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
-  if (attributes) for (const key of Object.keys(attributes)) copy[key] = attributes[key];
+  if (!attributes) return copy;
+  for (const key of Object.keys(attributes)) {
+    // The parser refuses this key in requests; attributes can also come from a store or a test, and
+    // assigning it would make the value the copy's prototype rather than an attribute.
+    if (key !== '__proto__') copy[key] = attributes[key];
+  }
   return copy;
 }
