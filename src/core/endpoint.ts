@@ -1,15 +1,18 @@
-import { performance } from 'node:perf_hooks';
 import { isRequestVerifier, type RequestVerifier } from '../verify/verifier.js';
 import { publicKeyVerifier, type PublicKeyVerifierOptions } from '../verify/public-key.js';
 import { disabledVerifier } from '../verify/disabled.js';
 import { checkContentType } from './content-type.js';
 import type { Dispatcher, DispatchContext, FallbackReason } from './dispatcher.js';
+import { BudgetContext, TIMED_OUT, withinBudget } from './budget.js';
+import { combineDispatchers } from './dispatchers.js';
 import { ConfigurationError, RejectionError } from './errors.js';
 import { builtinFallback } from './fallback.js';
 import { readHeader, singleHeader, type HeaderSource } from './headers.js';
 import { parseJsonBody } from './json.js';
 import { consoleLogger, describeError, type Logger } from './logger.js';
 import { applicationIdOf, messageKind, type MessageKind } from './message-kind.js';
+import { replyProblem } from './reply-shape.js';
+import { safeFields } from './log-fields.js';
 
 /** A request as any transport sees it: nothing parsed, the body exactly as received. */
 export interface RawRequest {
@@ -98,8 +101,11 @@ const ALLOW_HEADERS = Object.freeze({ 'content-type': 'application/json;charset=
 
 /**
  * The transport-neutral CEK endpoint: raw method, headers and body in, status, headers and JSON body
- * out. Order of checks: method, media type, size, signature over the raw bytes, UTF-8 and JSON,
- * message kind, applicationId; only then the dispatcher. Every refusal is a 4xx with a stable code.
+ * out. One pipeline, in this order: method, media type, size, signature over the raw bytes, UTF-8
+ * and JSON, message kind, applicationId, message shape; then the dispatcher under the response
+ * budget; then the reply's envelope. Every refusal is a 4xx with a stable code; every failure after
+ * verification is a 200 with the fallback. The pipeline stays synchronous until something really has
+ * to wait (a key download, an async handler), so the common request costs no promise at all.
  */
 export function createEndpoint(options: EndpointOptions): Endpoint {
   const logger = options.logger ?? consoleLogger();
@@ -110,36 +116,43 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
   const verifier = resolveVerifier(options.verify, logger);
   const extensionIds = resolveExtensionIds(options, dispatcher.kinds, logger);
   const serves = new Set<MessageKind>(dispatcher.kinds);
+  /**
+   * The message's description for log lines, capped and escaped: its strings are the sender's. It
+   * also runs on refused messages of any shape, so a describe() that throws costs the log line its
+   * fields, never the answer.
+   */
+  const describe = (message: Record<string, unknown>) => {
+    try {
+      return safeFields(dispatcher.describe?.(message));
+    } catch {
+      return {};
+    }
+  };
 
-  // The pipeline stays synchronous until something really has to wait (a key download, an async
-  // handler): on the common path a request costs no promise at all.
+  /** Steps 1-4: what can be checked before the signature; then the signature itself. */
   function handle(request: RawRequest): RawResponse | Promise<RawResponse> {
     const receivedAt = request.receivedAt ?? performance.now();
     try {
       if (request.method !== 'POST') throw new RejectionError('METHOD_NOT_ALLOWED');
       const contentType = singleHeader(readHeader(request.headers, 'content-type'));
       checkContentType(contentType.duplicated ? 'duplicated' : contentType.value);
-      const { body } = request;
-      if (body.byteLength > bodyLimit)
+      if (request.body.byteLength > bodyLimit)
         throw new RejectionError('PAYLOAD_TOO_LARGE', `The limit is ${bodyLimit} bytes.`);
-      if (body.byteLength === 0) throw new RejectionError('EMPTY_BODY');
-
-      let pending: void | Promise<void>;
-      try {
-        pending = verifier.verify(body, request.headers);
-      } catch (error) {
-        throw unverified(error);
-      }
-      if (pending !== undefined) {
-        return pending.then(
-          () => answerVerified(body, receivedAt),
-          (error: unknown) => reject(unverified(error), undefined, receivedAt),
-        );
-      }
-      return answerVerified(body, receivedAt);
+      if (request.body.byteLength === 0) throw new RejectionError('EMPTY_BODY');
     } catch (error) {
       return reject(error, undefined, receivedAt);
     }
+    let pending: void | Promise<void>;
+    try {
+      pending = verifier.verify(request.body, request.headers);
+    } catch (error) {
+      return reject(unverified(error), undefined, receivedAt);
+    }
+    if (pending === undefined) return answerVerified(request.body, receivedAt);
+    return pending.then(
+      () => answerVerified(request.body, receivedAt),
+      (error: unknown) => reject(unverified(error), undefined, receivedAt),
+    );
   }
 
   /**
@@ -155,37 +168,40 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
     return new RejectionError('SIGNATURE_INVALID', undefined, { cause: error });
   }
 
-  /** Everything after the signature: parse, route by kind, check the applicationId, dispatch. */
+  /** Steps 5-8: parse, route by kind, check the applicationId and the shape; then dispatch. */
   function answerVerified(body: Uint8Array, receivedAt: number): RawResponse | Promise<RawResponse> {
     let message: Record<string, unknown> | undefined;
     let kind: MessageKind;
     try {
       message = parseJsonBody(body);
-      const found = messageKind(message);
-      if (found === undefined) {
-        throw new RejectionError(
-          'INVALID_MESSAGE',
-          'Expected a Custom message (request) or a Clova Home message (header, payload).',
-        );
-      }
-      kind = found;
-      if (!serves.has(kind))
-        throw new RejectionError('UNSUPPORTED_MESSAGE', `This endpoint does not serve ${kind} messages.`);
-      if (kind === 'custom' && extensionIds !== undefined) {
-        const applicationId = applicationIdOf(message);
-        if (typeof applicationId !== 'string' || !extensionIds.has(applicationId)) {
-          throw new RejectionError('APPLICATION_ID_MISMATCH');
-        }
-      }
+      kind = servedKind(message);
       dispatcher.validate?.(message);
     } catch (error) {
       return reject(error, message, receivedAt);
     }
     const verified = message;
-    const text = dispatchWithinBudget(verified, kind, receivedAt);
-    return typeof text === 'string'
-      ? accepted(text, verified, kind, receivedAt)
-      : text.then((json) => accepted(json, verified, kind, receivedAt));
+    const json = dispatchWithinBudget(verified, new BudgetContext(kind, receivedAt));
+    return typeof json === 'string'
+      ? accepted(json, verified, kind, receivedAt)
+      : json.then((text) => accepted(text, verified, kind, receivedAt));
+  }
+
+  function servedKind(message: Record<string, unknown>): MessageKind {
+    const kind = messageKind(message);
+    if (kind === undefined) {
+      throw new RejectionError(
+        'INVALID_MESSAGE',
+        'Expected a Custom message (request) or a Clova Home message (header, payload).',
+      );
+    }
+    if (!serves.has(kind))
+      throw new RejectionError('UNSUPPORTED_MESSAGE', `This endpoint does not serve ${kind} messages.`);
+    if (kind === 'custom' && extensionIds !== undefined) {
+      const applicationId = applicationIdOf(message);
+      if (typeof applicationId !== 'string' || !extensionIds.has(applicationId))
+        throw new RejectionError('APPLICATION_ID_MISMATCH');
+    }
+    return kind;
   }
 
   function accepted(
@@ -197,7 +213,7 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
     if (requestLog) {
       logger[requestLog]('cekit: request', {
         kind,
-        ...dispatcher.describe?.(message),
+        ...describe(message),
         status: 200,
         ms: round(performance.now() - receivedAt),
       });
@@ -206,60 +222,57 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
   }
 
   /**
-   * Runs the dispatcher under the response budget; always yields serialised JSON for a 200. A
-   * synchronous answer is serialised on the spot; only a promise gets the budget timer.
+   * Runs the dispatcher; always yields the JSON text of a valid reply. A synchronous answer is
+   * checked and serialised on the spot; only a promise gets the budget timer.
    */
   function dispatchWithinBudget(
     message: Record<string, unknown>,
-    kind: MessageKind,
-    receivedAt: number,
+    context: BudgetContext,
   ): string | Promise<string> {
-    const context = new BudgetContext(kind, receivedAt);
     let result: unknown;
     try {
       result = dispatcher.dispatch(message, context);
-      if (!isPromise(result)) return serialise(result);
     } catch (error) {
       return failed(message, context, error);
     }
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const budget = new Promise<typeof TIMED_OUT>((resolve) => {
-      timer = setTimeout(resolve, budgetMs, TIMED_OUT);
-    });
-    return Promise.race([result, budget]).then(
+    if (!isPromise(result)) return replyText(message, context, result);
+    return withinBudget(result, context.receivedAt, budgetMs).then(
       (answer) => {
-        clearTimeout(timer);
-        if (answer !== TIMED_OUT) {
-          try {
-            return serialise(answer);
-          } catch (error) {
-            return failed(message, context, error);
-          }
-        }
+        if (answer !== TIMED_OUT) return replyText(message, context, answer);
         context.abort(new Error(`Response budget of ${budgetMs} ms exceeded`));
         logger.warn('cekit: handler did not answer within the response budget; sent the fallback', {
-          kind,
+          kind: context.kind,
           budgetMs,
-          ...dispatcher.describe?.(message),
+          ...describe(message),
         });
         return fallback(message, context, { type: 'timeout', budgetMs });
       },
-      (error: unknown) => {
-        clearTimeout(timer);
-        return failed(message, context, error);
-      },
+      (error: unknown) => failed(message, context, error),
     );
+  }
+
+  /** The reply as JSON text, or the fallback when it is not a reply CEK can use. */
+  function replyText(message: Record<string, unknown>, context: DispatchContext, reply: unknown): string {
+    const problem =
+      reply === undefined ? 'the dispatcher returned no answer' : replyProblem(context.kind, reply);
+    try {
+      if (problem !== undefined) throw new Error(`Invalid reply: ${problem}`);
+      return JSON.stringify(reply);
+    } catch (error) {
+      return failed(message, context, error);
+    }
   }
 
   function failed(message: Record<string, unknown>, context: DispatchContext, error: unknown): string {
     logger.error('cekit: handler failed; sent the fallback', {
       kind: context.kind,
-      ...dispatcher.describe?.(message),
+      ...describe(message),
       ...describeError(error),
     });
     return fallback(message, context, { type: 'error', error });
   }
 
+  /** The dispatcher's fallback when it has a valid one, else the built-in one. */
   function fallback(
     message: Record<string, unknown>,
     context: DispatchContext,
@@ -267,7 +280,11 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
   ): string {
     try {
       const answer = dispatcher.fallback?.(message, context, reason);
-      if (answer !== undefined) return JSON.stringify(answer);
+      if (answer !== undefined) {
+        const problem = replyProblem(context.kind, answer);
+        if (problem === undefined) return JSON.stringify(answer);
+        logger.error('cekit: the fallback is not a valid reply; sent the built-in one', { problem });
+      }
     } catch (error) {
       logger.error('cekit: the fallback itself failed; sent the built-in one', describeError(error));
     }
@@ -291,7 +308,7 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
       logger[requestLog]('cekit: rejected', {
         status: rejection.status,
         code: rejection.code,
-        ...(message && dispatcher.describe ? dispatcher.describe(message) : {}),
+        ...(message ? describe(message) : {}),
         ms: round(performance.now() - receivedAt),
       });
     }
@@ -308,69 +325,6 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
     ready: () => verifier.ready?.() ?? Promise.resolve(),
     close: () => verifier.close?.(),
   };
-}
-
-/** Routes each message kind to the one dispatcher that serves it. */
-function combineDispatchers(input: Dispatcher | readonly Dispatcher[]): Dispatcher {
-  if (!Array.isArray(input)) return input as Dispatcher;
-  const list = input as readonly Dispatcher[];
-  if (list.length === 1) return list[0]!;
-  const byKind = new Map<MessageKind, Dispatcher>();
-  for (const dispatcher of list) {
-    for (const kind of dispatcher.kinds) {
-      if (byKind.has(kind))
-        throw new ConfigurationError('DUPLICATE_DISPATCHER', `Two dispatchers serve ${kind} messages.`);
-      byKind.set(kind, dispatcher);
-    }
-  }
-  const pick = (message: Record<string, unknown>) => byKind.get(messageKind(message) ?? 'custom');
-  return {
-    kinds: [...byKind.keys()],
-    validate: (message) => pick(message)?.validate?.(message),
-    dispatch: (message, context) => byKind.get(context.kind)!.dispatch(message, context),
-    fallback: (message, context, reason) => byKind.get(context.kind)!.fallback?.(message, context, reason),
-    describe: (message) => pick(message)?.describe?.(message) ?? {},
-  };
-}
-
-const TIMED_OUT: unique symbol = Symbol('timed out');
-
-/** `undefined` (a handler that forgot to return) would serialise to nothing; CEK needs a body. */
-function serialise(answer: unknown): string {
-  const text = answer === undefined ? undefined : JSON.stringify(answer);
-  if (text === undefined) throw new Error('The dispatcher returned no answer');
-  return text;
-}
-
-/**
- * The dispatch context. Its AbortController is only built when a handler asks for `signal`: most
- * never do, and an AbortController per request is a measurable share of the hot path.
- */
-class BudgetContext implements DispatchContext {
-  readonly kind: MessageKind;
-  readonly receivedAt: number;
-  #controller: AbortController | undefined;
-  #reason: unknown;
-  #aborted = false;
-
-  constructor(kind: MessageKind, receivedAt: number) {
-    this.kind = kind;
-    this.receivedAt = receivedAt;
-  }
-
-  get signal(): AbortSignal {
-    if (this.#controller === undefined) {
-      this.#controller = new AbortController();
-      if (this.#aborted) this.#controller.abort(this.#reason);
-    }
-    return this.#controller.signal;
-  }
-
-  abort(reason: unknown): void {
-    this.#aborted = true;
-    this.#reason = reason;
-    this.#controller?.abort(reason);
-  }
 }
 
 function isPromise(value: unknown): value is PromiseLike<unknown> {

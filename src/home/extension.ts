@@ -87,7 +87,7 @@ export interface HomeExtensionOptions<U> extends Omit<EndpointOptions, 'dispatch
   drivers?: Readonly<Record<string, HomeActionHandlers<U>>>;
   /** Scenes for `DiscoverScenesRequest` (JP only, §3). Default none. */
   scenes?: (user: U) => HomePayload<'DiscoverScenesResponse'>['discoveredScenes'];
-  /** Check every reply against the generated schemas (a bad reply becomes `DriverInternalError`). Default on unless NODE_ENV=production. */
+  /** Check every reply against the generated schemas (a bad reply becomes `DriverInternalError`, never sent). Default on, in production too (about 2 µs per request). */
   validateReplies?: boolean;
 }
 
@@ -110,7 +110,7 @@ export class HomeExtension<U = unknown> implements Dispatcher {
 
   constructor(private readonly options: HomeExtensionOptions<U>) {
     this.logger = options.logger ?? consoleLogger();
-    this.validateReplies = options.validateReplies ?? process.env.NODE_ENV !== 'production';
+    this.validateReplies = options.validateReplies ?? true;
   }
 
   /** The verified endpoint serving this extension, created on first use. */
@@ -132,7 +132,7 @@ export class HomeExtension<U = unknown> implements Dispatcher {
   describe(message: Record<string, unknown>): Record<string, unknown> {
     const payload = message.payload as { appliance?: { applianceId?: unknown } } | undefined;
     return {
-      name: (message.header as { name?: unknown }).name,
+      name: (message.header as { name?: unknown } | undefined)?.name,
       applianceId: payload?.appliance?.applianceId,
     };
   }

@@ -17,7 +17,7 @@ const signed = {
 const ANSWER = {
   version: '1.0',
   sessionAttributes: {},
-  response: { card: {}, directives: [], shouldEndSession: true },
+  response: { outputSpeech: {}, card: {}, directives: [], shouldEndSession: true },
 };
 
 function endpointWith(dispatch: Dispatcher['dispatch']) {

@@ -95,7 +95,16 @@ describe('cekit check', () => {
       requestLog: false,
       dispatcher: {
         kinds: ['custom'],
-        dispatch: () => ({ version: '1.0', sessionAttributes: {}, response: { outputSpeech: {}, card: {} } }),
+        dispatch: () => ({
+          version: '1.0',
+          sessionAttributes: {},
+          response: {
+            outputSpeech: { type: 'SimpleSpeech' },
+            card: {},
+            directives: [],
+            shouldEndSession: true,
+          },
+        }),
       },
     });
     const brokenServer = await serve(broken, { port: 0, handleSignals: false });
@@ -103,7 +112,7 @@ describe('cekit check', () => {
       const { io, out } = bufferIo(cwd);
       expect(await main(['check', brokenServer.url, '--key', '.cekit/dev-key.pem'], io)).toBe(1);
       expect(out.stdout).toContain('FAIL LaunchRequest gets a valid reply');
-      expect(out.stdout).toContain('response.shouldEndSession: is required');
+      expect(out.stdout).toContain('response.outputSpeech.values: is required');
     } finally {
       await brokenServer.close();
     }

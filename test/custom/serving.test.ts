@@ -40,7 +40,15 @@ describe('serving an extension', () => {
     app.launch((ctx) => ctx.say('custom'));
     const home: Dispatcher = {
       kinds: ['home'],
-      dispatch: () => ({ header: { namespace: 'ClovaHome', name: 'HealthCheckResponse' }, payload: {} }),
+      dispatch: () => ({
+        header: {
+          namespace: 'ClovaHome',
+          name: 'HealthCheckResponse',
+          messageId: 'm-1',
+          payloadVersion: '1.0',
+        },
+        payload: {},
+      }),
     };
     const endpoint = createEndpoint({
       dispatcher: [app, home],

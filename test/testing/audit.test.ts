@@ -62,7 +62,14 @@ describe('auditExtension', () => {
         dispatch: () => ({
           version: '1.0',
           sessionAttributes: {},
-          response: { card: {}, shouldEndSession: true },
+          // The envelope is whole (cekit's endpoint would replace a broken one with the fallback);
+          // the speech inside it is not.
+          response: {
+            outputSpeech: { type: 'SimpleSpeech' },
+            card: {},
+            directives: [],
+            shouldEndSession: true,
+          },
         }),
       },
     });
@@ -70,7 +77,7 @@ describe('auditExtension', () => {
     expect(report.passed).toBe(false);
     const launch = report.checks.find((check) => check.id === 'valid-launch')!;
     expect(launch.passed).toBe(false);
-    expect(launch.reason).toContain('response.outputSpeech: is required');
+    expect(launch.reason).toContain('response.outputSpeech.values: is required');
   });
 
   it('replays captured CEK requests (real signature, bundled key) and a tampered copy', async () => {

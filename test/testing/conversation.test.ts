@@ -143,6 +143,7 @@ describe('createConversation (in-process)', () => {
               values: { type: 'PlainText', lang: 'fr', value: 'Bonjour' },
             },
             card: {},
+            directives: [],
             shouldEndSession: true,
           },
         }),

@@ -73,7 +73,11 @@ async function floodAcrossRotation(verify: PublicKeyVerifierOptions): Promise<Fl
   const send = (signaturecek: string): Promise<Sample> => {
     const sent = performance.now();
     return Promise.resolve(
-      endpoint.handle({ method: 'POST', headers: { 'content-type': 'application/json', signaturecek }, body: BODY }),
+      endpoint.handle({
+        method: 'POST',
+        headers: { 'content-type': 'application/json', signaturecek },
+        body: BODY,
+      }),
     ).then((res) => ({ sentAt: sent - rotatedAt, ms: performance.now() - sent, status: res.status }));
   };
 
