@@ -3,7 +3,7 @@
  * from examples/dice served at POST /clova by cekit/express.
  */
 import express from 'express';
-import { keepRawBody, toExpressHandler } from 'cekit/express';
+import { keepRawBody, toExpressErrorHandler, toExpressHandler } from 'cekit/express';
 import { createDiceExtension, type DiceOptions } from '../dice/extension.js';
 
 export function createApp(options: DiceOptions = {}) {
@@ -13,9 +13,13 @@ export function createApp(options: DiceOptions = {}) {
   // The rest of the API parses JSON for every route. `keepRawBody` keeps the exact bytes beside the
   // parsed body, so cekit can still check CEK's signature. (Without a global parser, simply register
   // the cekit route first; cekit then reads the body itself.)
-  app.use(express.json({ verify: keepRawBody }));
+  // The parser's limit matches the endpoint's bodyLimit (128 KiB by default).
+  app.use(express.json({ verify: keepRawBody, limit: 128 * 1024 }));
 
   app.post('/clova', toExpressHandler(dice, { logger: options.logger }));
+  // Whatever the global parser refuses on /clova (malformed JSON, too large, wrong charset) gets
+  // cekit's JSON 4xx, not Express's HTML error page with a stack trace and a log line with the body.
+  app.use('/clova', toExpressErrorHandler(dice, { logger: options.logger }));
 
   app.get('/health', (_req, res) => {
     res.json({ ok: true });

@@ -7,6 +7,7 @@
  * command to paste into another terminal. PORT picks the port (default 3000). In production drop the
  * `verify` option: the bundled CEK key is the default.
  */
+import { protectServer } from 'cekit/node';
 import { buildIntentRequest, generateTestKeyPair } from 'cekit/testing';
 import { createApp } from './app.js';
 
@@ -14,16 +15,20 @@ const keys = generateTestKeyPair();
 const app = createApp({ verify: { keys: [keys.publicKeyPem], bundledKey: false, keyUrl: false } });
 const port = Number(process.env.PORT ?? 3000);
 
-const server = app.listen(port, '127.0.0.1', () => {
-  const body = JSON.stringify(
-    buildIntentRequest('ThrowDiceIntent', { diceCount: '3' }, { extensionId: 'com.example.dice' }),
-  );
-  const url = `http://127.0.0.1:${port}/clova`;
-  console.log(`Express with cekit listening on ${url}`);
-  console.log(
-    `try: curl -s ${url} -H 'content-type: application/json' -H 'SignatureCEK: ${keys.sign(body)}' -d '${body}'`,
-  );
-});
+// protectServer bounds how long a client may take to send a request (Node's default is 5 minutes)
+// and answers Node's own refusals with cekit's JSON.
+const server = protectServer(
+  app.listen(port, '127.0.0.1', () => {
+    const body = JSON.stringify(
+      buildIntentRequest('ThrowDiceIntent', { diceCount: '3' }, { extensionId: 'com.example.dice' }),
+    );
+    const url = `http://127.0.0.1:${port}/clova`;
+    console.log(`Express with cekit listening on ${url}`);
+    console.log(
+      `try: curl -s ${url} -H 'content-type: application/json' -H 'SignatureCEK: ${keys.sign(body)}' -d '${body}'`,
+    );
+  }),
+);
 
 const stop = () => server.close();
 process.once('SIGINT', stop);

@@ -17,11 +17,15 @@ import { consoleLogger, type Logger } from '../core/logger.js';
 import {
   bodyAlreadyParsed,
   declaredLength,
+  DEFAULT_BODY_TIMEOUT_MS,
+  headRejection,
   keptBytes,
+  lingerOnClose,
   oversizedResponse,
   readStream,
   rejectionResponse,
   streamConsumed,
+  unfinishedBodyResponse,
 } from './raw-body.js';
 
 export type { EndpointSource } from '../core/endpoint.js';
@@ -50,6 +54,12 @@ export interface ExpressRequestExtras {
 export interface ExpressAdapterOptions {
   /** Where the adapter reports a misconfiguration (a body parser mounted first). Default: console. */
   logger?: Logger;
+  /**
+   * Longest the client may take to send the body once its headers arrived; a slower body gets
+   * `408 REQUEST_TIMEOUT` and the connection is closed. Default 10 s. (Headers, and bodies a parser
+   * reads before cekit, are bounded by the server: see `protectServer` from `cekit/node`.)
+   */
+  bodyTimeoutMs?: number;
 }
 
 /** An Express route handler (`app.post(path, handler)`); it always answers and never calls `next`. */
@@ -72,6 +82,7 @@ export function toExpressHandler(
 ): ExpressHandler {
   const endpoint = toEndpoint(source);
   const limit = endpoint.bodyLimit;
+  const bodyTimeout = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const alreadyParsed = bodyAlreadyParsed(options.logger ?? consoleLogger(), FIX);
 
   const answer = (req: ExpressLikeRequest, res: ServerResponse, body: Uint8Array, receivedAt: number) => {
@@ -104,16 +115,99 @@ export function toExpressHandler(
       req.resume();
       return;
     }
-    readStream(req, limit).then(
+    readStream(req, limit, bodyTimeout).then(
       (body) => {
-        if (body === undefined) write(res, oversizedResponse(method, req.headers, limit), true);
-        else answer(req, res, body, receivedAt);
+        if (Buffer.isBuffer(body)) answer(req, res, body, receivedAt);
+        else write(res, unfinishedBodyResponse(body, method, req.headers, limit), true);
       },
       // The body stream broke (client gone, bad framing): a refusal like any other, never a 500.
       () => write(res, rejectionResponse('MALFORMED_HTTP'), true),
     );
   };
   return handler;
+}
+
+/** An Express error-handling middleware: four parameters, which is how Express recognises one. */
+export type ExpressErrorHandler = (
+  error: unknown,
+  req: ExpressLikeRequest,
+  res: ServerResponse,
+  next: (error?: unknown) => void,
+) => void;
+
+/**
+ * Answers the refusals of a body parser that runs before the cekit route (`app.use(express.json())`)
+ * the way cekit answers everything: a JSON 4xx with a stable code, no HTML page, no stack trace, and
+ * nothing logged by Express's default handler (whose log line would carry the body, access tokens
+ * included). Mount it on the CEK path, after the route:
+ *
+ * ```ts
+ * server.use(express.json({ verify: keepRawBody }));
+ * server.post('/clova', toExpressHandler(app));
+ * server.use('/clova', toExpressErrorHandler(app));
+ * ```
+ *
+ * A body the parser could not parse, but whose bytes `keepRawBody` kept, is judged by the core like
+ * any other (`401 SIGNATURE_MISSING` for an unsigned one, ...). A body over the parser's own limit gets
+ * `413 PAYLOAD_TOO_LARGE` (and, once, a warning when that limit is below the endpoint's `bodyLimit`),
+ * an unsupported charset or encoding `415`, anything else the parser refused `400 MALFORMED_HTTP`.
+ * Errors that are not a body parser's go on to the next error handler unchanged.
+ */
+export function toExpressErrorHandler(
+  source: EndpointSource,
+  options: Pick<ExpressAdapterOptions, 'logger'> = {},
+): ExpressErrorHandler {
+  const endpoint = toEndpoint(source);
+  const limit = endpoint.bodyLimit;
+  const logger = options.logger ?? consoleLogger();
+  let warnedAboutLimit = false;
+
+  return function cekitParserErrors(error, req, res, next) {
+    const refused = parserRefusal(error);
+    if (refused === undefined || res.headersSent) return next(error);
+    const method = req.method ?? 'GET';
+    const kept = keptBytes(req.rawBody);
+    if (refused.type === 'entity.parse.failed' && kept !== undefined) {
+      const response = endpoint.handle({ method, headers: req.headers, body: kept });
+      if (!('then' in response)) return write(res, response);
+      response.then(
+        (ready) => write(res, ready),
+        () => write(res, rejectionResponse('INVALID_MESSAGE')),
+      );
+      return;
+    }
+    if (refused.status === 413) {
+      if (!warnedAboutLimit && typeof refused.limit === 'number' && refused.limit < limit) {
+        warnedAboutLimit = true;
+        logger.warn(
+          `cekit: a body parser refused a ${refused.length ?? 'large'}-byte body at its own limit of ` +
+            `${refused.limit} bytes, below the endpoint's bodyLimit of ${limit}. ` +
+            `Give the parser the same limit: express.json({ verify: keepRawBody, limit: ${limit} }).`,
+          { code: 'PAYLOAD_TOO_LARGE' },
+        );
+      }
+      // The parser refused before reading the body: the client may still be sending it.
+      return write(res, headRejection(method, req.headers) ?? rejectionResponse('PAYLOAD_TOO_LARGE'), true);
+    }
+    const code = refused.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'MALFORMED_HTTP';
+    write(res, headRejection(method, req.headers) ?? rejectionResponse(code), !req.complete);
+  };
+}
+
+/** What a body parser's error tells (body-parser and raw-body mark theirs with a string `type`). */
+interface ParserRefusal {
+  type: string;
+  status: number;
+  limit?: unknown;
+  length?: unknown;
+}
+
+function parserRefusal(error: unknown): ParserRefusal | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const { type, status, statusCode, limit, length } = error as Record<string, unknown>;
+  const code = typeof status === 'number' ? status : statusCode;
+  if (typeof type !== 'string' || typeof code !== 'number' || code < 400 || code > 499) return undefined;
+  return { type, status: code, limit, length };
 }
 
 /** Express's body parsers (body-parser 1 and 2), by the name of the middleware function they return. */
@@ -165,8 +259,12 @@ function write(res: ServerResponse, response: RawResponse, close = false): void 
     ...response.headers,
     'content-length': Buffer.byteLength(response.body),
   };
-  // Closing stops a client that keeps streaming an oversized body.
-  if (close) headers.connection = 'close';
+  // Closing stops a client that keeps streaming an oversized or endless body; lingering makes sure
+  // the client reads this answer before the connection goes.
+  if (close) {
+    headers.connection = 'close';
+    lingerOnClose(res);
+  }
   res.writeHead(response.status, headers);
   res.end(response.body);
 }

@@ -12,7 +12,16 @@
  */
 import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
-import { headRejection, oversizedResponse, rejectionResponse } from './raw-body.js';
+import {
+  collectBody,
+  declaredLength,
+  DEFAULT_BODY_TIMEOUT_MS,
+  headRejection,
+  lingerOnClose,
+  oversizedResponse,
+  rejectionResponse,
+  unfinishedBodyResponse,
+} from './raw-body.js';
 
 export type { EndpointSource } from '../core/endpoint.js';
 
@@ -22,10 +31,23 @@ export interface CekitFastifyOptions {
   extension: EndpointSource;
   /** The route, relative to the plugin's prefix. Default `/`. */
   path?: string;
+  /**
+   * Longest the client may take to send the body once its headers arrived; a slower body gets
+   * `408 REQUEST_TIMEOUT` and the connection is closed. Default 10 s. (Headers are bounded by the
+   * server: Fastify's own `requestTimeout` option.)
+   */
+  bodyTimeoutMs?: number;
 }
 
-// Every method reaches the core, which answers all but POST with its own 405 (HEAD follows GET).
-const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+/** A body the plugin's parser refused (too large, too slow), carrying the core's answer for it. */
+class BodyRefusal extends Error {
+  constructor(readonly response: RawResponse) {
+    super(response.body);
+  }
+}
+
+// HEAD is left to Fastify, which answers it from the GET route (exposeHeadRoutes).
+const notHead = (method: string) => method !== 'HEAD';
 
 const EMPTY = Buffer.alloc(0);
 
@@ -38,14 +60,32 @@ const EMPTY = Buffer.alloc(0);
 export const cekitFastify: FastifyPluginAsync<CekitFastifyOptions> = async (fastify, options) => {
   const endpoint = toEndpoint(options.extension);
   const limit = endpoint.bodyLimit;
+  const bodyTimeout = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
 
   fastify.removeAllContentTypeParsers();
   // '*' matches any media type; the core then refuses all but application/json with its own 415.
-  fastify.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: limit }, (_request, body, done) => {
-    done(null, body);
+  // The parser reads the stream itself (not parseAs: 'buffer') so a body that never finishes is
+  // bounded by bodyTimeoutMs, not by the server's request timeout (off by default in Fastify).
+  fastify.addContentTypeParser('*', (request, payload, done) => {
+    const method = request.raw.method ?? 'GET';
+    const { headers } = request.raw;
+    const declared = declaredLength(headers);
+    const refuse = (response: RawResponse) => done(new BodyRefusal(response), undefined);
+    if (declared > limit) return refuse(oversizedResponse(method, headers, limit));
+    collectBody(payload, limit, bodyTimeout, (result) => {
+      if (result instanceof Error) return refuse(rejectionResponse('MALFORMED_HTTP'));
+      if (!Buffer.isBuffer(result)) return refuse(unfinishedBodyResponse(result, method, headers, limit));
+      // A body that does not match its Content-Length (possible through a preParsing hook or
+      // fastify.inject, never from Node's parser) is malformed, as Fastify's own reader says too.
+      if (!Number.isNaN(declared) && result.length !== declared)
+        return refuse(rejectionResponse('MALFORMED_HTTP'));
+      done(null, result);
+    });
   });
 
   fastify.setErrorHandler((error: FastifyError, request, reply) => {
+    // The client may still be sending the body that was refused: close, after it read the answer.
+    if (error instanceof BodyRefusal) return send(reply, error.response, true);
     // Only Fastify's body-reading errors are ours to translate. Anything else (an application hook
     // that refused the request, say) goes on to the application's own error handler, unchanged.
     if (typeof error.code !== 'string' || !error.code.startsWith('FST_ERR_CTP_')) throw error;
@@ -63,7 +103,9 @@ export const cekitFastify: FastifyPluginAsync<CekitFastifyOptions> = async (fast
   });
 
   fastify.route({
-    method: METHODS,
+    // Every method Fastify knows (OPTIONS and TRACE included) reaches the core, which answers all but
+    // POST with its own 405 JSON; otherwise Fastify's 404 page would answer them.
+    method: fastify.supportedMethods.filter(notHead),
     url: options.path ?? '/',
     bodyLimit: limit,
     // Not async: a synchronous answer (the common case) is sent without a promise per request.
@@ -85,7 +127,11 @@ export const cekitFastify: FastifyPluginAsync<CekitFastifyOptions> = async (fast
 
 function send(reply: FastifyReply, response: RawResponse, close = false): FastifyReply {
   reply.code(response.status).headers(response.headers);
-  // Closing stops a client that keeps streaming an oversized body.
-  if (close) reply.header('connection', 'close');
+  // Closing stops a client that keeps streaming an oversized body; lingering makes sure the client
+  // reads this answer before the connection goes.
+  if (close) {
+    reply.header('connection', 'close');
+    lingerOnClose(reply.raw);
+  }
   return reply.send(response.body);
 }

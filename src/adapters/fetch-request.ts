@@ -1,5 +1,10 @@
 import type { Endpoint, RawResponse } from '../core/endpoint.js';
-import { oversizedResponse, rejectionResponse } from './raw-body.js';
+import {
+  DEFAULT_BODY_TIMEOUT_MS,
+  rejectionResponse,
+  unfinishedBodyResponse,
+  type StreamRead,
+} from './raw-body.js';
 
 /**
  * Answers a Fetch API `Request` whose body stream is still unread (cekit/fetch, cekit/hono). The body
@@ -11,38 +16,58 @@ export async function answerFetchRequest(
   request: Request,
   limit: number,
   receivedAt = performance.now(),
+  timeoutMs = DEFAULT_BODY_TIMEOUT_MS,
 ): Promise<RawResponse> {
+  const { method, headers } = request;
   // A declared oversize body is refused unread, with the answer the core gives once it has it.
-  if (Number(request.headers.get('content-length')) > limit)
-    return oversizedResponse(request.method, request.headers, limit);
-  let body: Uint8Array | undefined;
+  if (Number(headers.get('content-length')) > limit)
+    return unfinishedBodyResponse('too-large', method, headers, limit);
+  let body: Uint8Array | StreamRead;
   try {
-    body = await readLimited(request, limit);
+    body = await readLimited(request, limit, timeoutMs);
   } catch {
     // The body stream broke (client gone, bad framing): a refusal like any other, never a 500.
     return rejectionResponse('MALFORMED_HTTP');
   }
-  if (body === undefined) return oversizedResponse(request.method, request.headers, limit);
-  return endpoint.handle({ method: request.method, headers: request.headers, body, receivedAt });
+  if (typeof body === 'string') return unfinishedBodyResponse(body, method, headers, limit);
+  return endpoint.handle({ method, headers, body, receivedAt });
 }
 
-/** The body as bytes, or undefined once it passes the limit (the rest is not read). */
-async function readLimited(request: Request, limit: number): Promise<Uint8Array | undefined> {
+/**
+ * The body as bytes; `'too-large'` once it passes the limit, `'timed-out'` when it has not arrived
+ * whole within `timeoutMs` (either way the rest is not read).
+ */
+async function readLimited(
+  request: Request,
+  limit: number,
+  timeoutMs: number,
+): Promise<Uint8Array | Exclude<StreamRead, Buffer>> {
   if (!request.body) return new Uint8Array(0);
   const reader = request.body.getReader();
+  let timedOut = false;
+  // Cancelling ends the pending read() as if the body were complete; the flag tells them apart.
+  const timer = setTimeout(() => {
+    timedOut = true;
+    reader.cancel().catch(() => {});
+  }, timeoutMs);
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      return undefined;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (timedOut) return 'timed-out';
+      if (done) break;
+      size += value.byteLength;
+      if (size > limit) {
+        await reader.cancel();
+        return 'too-large';
+      }
+      chunks.push(value);
     }
-    chunks.push(value);
+  } finally {
+    clearTimeout(timer);
   }
-  if (chunks.length === 1) return chunks[0];
+  if (chunks.length === 1) return chunks[0]!;
   const body = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {

@@ -33,6 +33,12 @@ export interface HonoLikeContext {
 export interface HonoAdapterOptions {
   /** Where the adapter reports a body consumed without a copy. Default: console. */
   logger?: Logger;
+  /**
+   * Longest the client may take to send the body; a slower body gets `408 REQUEST_TIMEOUT`.
+   * Default 10 s. (Headers are the server's to bound: `protectServer` from `cekit/node` for
+   * `@hono/node-server`.)
+   */
+  bodyTimeoutMs?: number;
 }
 
 /** A Hono route handler (`app.post(path, handler)` or `app.all(path, handler)`). */
@@ -64,7 +70,7 @@ export function toHonoHandler(source: EndpointSource, options: HonoAdapterOption
           ? alreadyParsed()
           : await endpoint.handle({ method: raw.method, headers: raw.headers, body, receivedAt });
     } else {
-      answer = await answerFetchRequest(endpoint, raw, limit, receivedAt);
+      answer = await answerFetchRequest(endpoint, raw, limit, receivedAt, options.bodyTimeoutMs);
     }
     return toResponse(answer);
   };

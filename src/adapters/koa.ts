@@ -9,17 +9,21 @@
  * ```
  * @module
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
 import { consoleLogger, type Logger } from '../core/logger.js';
 import {
   bodyAlreadyParsed,
   declaredLength,
+  DEFAULT_BODY_TIMEOUT_MS,
   keptBytes,
+  lingerOnClose,
   oversizedResponse,
   readStream,
   rejectionResponse,
   streamConsumed,
+  unfinishedBodyResponse,
+  type StreamRead,
 } from './raw-body.js';
 
 export type { EndpointSource } from '../core/endpoint.js';
@@ -27,6 +31,7 @@ export type { EndpointSource } from '../core/endpoint.js';
 /** The parts of Koa's context the middleware uses; Koa's `Context` fits. */
 export interface KoaLikeContext {
   readonly req: IncomingMessage;
+  readonly res: ServerResponse;
   readonly method: string;
   readonly path: string;
   /** koa-bodyparser and @koa/bodyparser put the parsed body here, and the text they read in `rawBody`. */
@@ -42,6 +47,12 @@ export interface KoaAdapterOptions {
   path?: string;
   /** Where the adapter reports a misconfiguration (a body parser mounted first). Default: console. */
   logger?: Logger;
+  /**
+   * Longest the client may take to send the body once its headers arrived; a slower body gets
+   * `408 REQUEST_TIMEOUT` and the connection is closed. Default 10 s. (Headers, and bodies a parser
+   * reads before cekit, are bounded by the server: see `protectServer` from `cekit/node`.)
+   */
+  bodyTimeoutMs?: number;
 }
 
 /** A Koa middleware (`app.use(...)`, or a koa-router route handler). */
@@ -62,6 +73,7 @@ export function toKoaMiddleware(source: EndpointSource, options: KoaAdapterOptio
   const limit = endpoint.bodyLimit;
   const alreadyParsed = bodyAlreadyParsed(options.logger ?? consoleLogger(), FIX);
   const onlyPath = options.path;
+  const bodyTimeout = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
 
   return async (ctx, next) => {
     const receivedAt = performance.now();
@@ -83,13 +95,16 @@ export function toKoaMiddleware(source: EndpointSource, options: KoaAdapterOptio
         req.resume();
         return write(ctx, oversizedResponse(method, req.headers, limit), true);
       }
+      let read: StreamRead;
       try {
-        body = await readStream(req, limit);
+        read = await readStream(req, limit, bodyTimeout);
       } catch {
         // The body stream broke (client gone, bad framing): a refusal like any other, never a 500.
         return write(ctx, rejectionResponse('MALFORMED_HTTP'), true);
       }
-      if (body === undefined) return write(ctx, oversizedResponse(method, req.headers, limit), true);
+      if (!Buffer.isBuffer(read))
+        return write(ctx, unfinishedBodyResponse(read, method, req.headers, limit), true);
+      body = read;
     }
     let response: RawResponse;
     try {
@@ -105,5 +120,7 @@ function write(ctx: KoaLikeContext, response: RawResponse, close = false): void 
   ctx.status = response.status;
   // The content type goes first: Koa would otherwise label a string body text/plain.
   ctx.set(close ? { ...response.headers, connection: 'close' } : response.headers);
+  // A client may still be sending the body we refused: make sure it reads this answer first.
+  if (close) lingerOnClose(ctx.res);
   ctx.body = response.body;
 }

@@ -2,84 +2,94 @@
  * `node:http` adapter: a request listener and a `serve()` helper with graceful shutdown.
  * @module cekit/node
  */
-import {
-  createServer,
-  STATUS_CODES,
-  type RequestListener,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
+import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { protectServer } from './protect-server.js';
 import { toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
-import { oversizedResponse, rejectionResponse } from './raw-body.js';
+import {
+  collectBody,
+  declaredLength,
+  DEFAULT_BODY_TIMEOUT_MS,
+  lingerOnClose,
+  oversizedResponse,
+  rejectionResponse,
+  unfinishedBodyResponse,
+} from './raw-body.js';
 
 export type { EndpointSource } from '../core/endpoint.js';
+export { answerClientError } from './client-error.js';
+export { protectServer, type ProtectServerOptions } from './protect-server.js';
 
-/** A `(req, res)` listener for `http.createServer`, `https.createServer` or any Node framework's raw hook. */
-export function createListener(source: EndpointSource): RequestListener {
-  return listenerFor(source, () => false);
+/** Options of {@link createListener}. */
+export interface ListenerOptions {
+  /**
+   * Longest the client may take to send the body once its headers arrived; a slower body gets
+   * `408 REQUEST_TIMEOUT` and the connection is closed. Default 10 s. (Headers are the server's to
+   * bound: see {@link protectServer}.)
+   */
+  bodyTimeoutMs?: number;
 }
 
-/** The listener behind `createListener` and `serve`; `closing()` makes every answer close its connection. */
-function listenerFor(source: EndpointSource, closing: () => boolean): RequestListener {
+/** A `(req, res)` listener for `http.createServer`, `https.createServer` or any Node framework's raw hook. */
+export function createListener(source: EndpointSource, options: ListenerOptions = {}): RequestListener {
+  return listenerFor(source, () => false, options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS);
+}
+
+/**
+ * The listener behind `createListener` and `serve`; `closing()` makes every answer close its
+ * connection. `bodyTimeoutMs` is undefined under `serve()`, whose server bounds the whole request.
+ */
+function listenerFor(
+  source: EndpointSource,
+  closing: () => boolean,
+  bodyTimeoutMs: number | undefined,
+): RequestListener {
   const endpoint = toEndpoint(source);
   const limit = endpoint.bodyLimit;
   return (req, res) => {
     // The response budget counts from here: time spent reading a slow body is not the handler's.
     const receivedAt = performance.now();
+    const method = req.method ?? 'GET';
     // Refuse a declared oversize body before reading a byte of it. (A Content-Length that lies low is
     // cut by Node's parser at the declared length; one that lies high never completes and is ended by
-    // serve()'s request timeout. Chunked bodies are counted as they arrive.)
-    const declared = Number(req.headers['content-length']);
-    if (declared > limit) {
-      write(res, oversizedResponse(req.method ?? 'GET', req.headers, limit), true);
+    // the body timeout. Chunked bodies are counted as they arrive.)
+    if (declaredLength(req.headers) > limit) {
+      write(res, oversizedResponse(method, req.headers, limit), 'linger');
       req.resume();
       return;
     }
-    // Plain listeners, no promise per body: this is the hot path.
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    req.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size <= limit) {
-        chunks.push(chunk);
-        return;
-      }
-      // Keep draining (not buffering) so the answer can be written; the connection is then closed.
-      over = true;
-      chunks.length = 0;
-      write(res, oversizedResponse(req.method ?? 'GET', req.headers, limit), true);
-    });
-    req.on('end', () => {
-      if (over) return;
-      const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
-      const answer = endpoint.handle({ method: req.method ?? 'GET', headers: req.headers, body, receivedAt });
-      if (!('then' in answer)) {
-        write(res, answer, closing());
-        return;
-      }
+    // Callbacks, no promise per body: this is the hot path.
+    collectBody(req, limit, bodyTimeoutMs, (body) => {
+      // The client went away mid-body: nobody is left to answer.
+      if (body instanceof Error) return res.destroy();
+      // Too large or too slow: answered now, while the rest of the upload is drained and dropped.
+      if (!Buffer.isBuffer(body))
+        return write(res, unfinishedBodyResponse(body, method, req.headers, limit), 'linger');
+      const answer = endpoint.handle({ method, headers: req.headers, body, receivedAt });
+      if (!('then' in answer)) return write(res, answer, closing() ? 'close' : 'keep');
       answer.then(
-        (ready) => write(res, ready, closing()),
+        (ready) => write(res, ready, closing() ? 'close' : 'keep'),
         // The endpoint never rejects by contract; answer a 4xx rather than trust that blindly.
-        () => write(res, rejectionResponse('INVALID_MESSAGE'), closing()),
+        () => write(res, rejectionResponse('INVALID_MESSAGE'), closing() ? 'close' : 'keep'),
       );
     });
-    // The client went away mid-body: nobody is left to answer.
-    req.on('error', () => res.destroy());
   };
 }
 
-function write(res: ServerResponse, answer: RawResponse, close: boolean): void {
+/**
+ * `keep`: the connection stays open for the next request. `close`: tell a keep-alive client to let go
+ * (graceful shutdown). `linger`: close after a body that was not read whole, without losing the answer
+ * to a connection reset (see lingerOnClose).
+ */
+type Connection = 'keep' | 'close' | 'linger';
+
+function write(res: ServerResponse, answer: RawResponse, connection: Connection): void {
   const headers: Record<string, string | number> = {
     ...answer.headers,
     'content-length': Buffer.byteLength(answer.body),
   };
-  // During a graceful shutdown, tell keep-alive clients to let go of the connection; after an
-  // oversized body, stop a client that keeps streaming it.
-  if (close) headers.connection = 'close';
+  if (connection !== 'keep') headers.connection = 'close';
+  if (connection === 'linger') lingerOnClose(res);
   res.writeHead(answer.status, headers);
   res.end(answer.body);
 }
@@ -122,18 +132,12 @@ export async function serve(source: EndpointSource, options: ServeOptions = {}):
   const endpoint = toEndpoint(source);
   await endpoint.ready();
   let closing: Promise<void> | undefined;
-  const requestTimeout = options.requestTimeoutMs ?? 15_000;
   const server = createServer(
-    {
-      keepAliveTimeout: 65_000,
-      requestTimeout,
-      headersTimeout: Math.min(requestTimeout, 10_000),
-      // Node only checks the timeouts above this often (default 30 s, longer than the timeout itself).
-      connectionsCheckingInterval: Math.min(1000, requestTimeout / 2),
-    },
-    listenerFor(endpoint, () => closing !== undefined),
+    { keepAliveTimeout: 65_000 },
+    listenerFor(endpoint, () => closing !== undefined, undefined),
   );
-  server.on('clientError', answerClientError);
+  // The same timeouts, protocol checks and JSON refusals as any server protectServer() guards.
+  protectServer(server, { requestTimeoutMs: options.requestTimeoutMs });
   const port = options.port ?? Number(process.env.PORT ?? 3000);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -166,29 +170,4 @@ export async function serve(source: EndpointSource, options: ServeOptions = {}):
   }
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return { server, port: address.port, url: `http://${shownHost}:${address.port}/`, close };
-}
-
-/**
- * Node answers unparseable requests (a CR or LF smuggled into a header, a bad request line, broken
- * chunked framing) with a bare 400 and no body; cekit answers them like every other refusal.
- */
-function answerClientError(error: Error & { code?: string }, socket: Duplex): void {
-  if (!socket.writable || error.code === 'ECONNRESET') {
-    socket.destroy();
-    return;
-  }
-  // Status, headers and body from the same place as every other refusal; only the framing is written
-  // by hand, since there is no ServerResponse for a request Node could not parse.
-  const { status, headers, body } = rejectionResponse(
-    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 'REQUEST_TIMEOUT' : 'MALFORMED_HTTP',
-  );
-  // The stream is out of sync (or timed out): nothing after this on the connection can be trusted.
-  const head = { ...headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\n` +
-      Object.entries(head)
-        .map(([name, value]) => `${name}: ${value}\r\n`)
-        .join('') +
-      `\r\n${body}`,
-  );
 }

@@ -4,7 +4,9 @@
  * parser already consumed, and answering early refusals with the core's own JSON bodies.
  * @module
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Readable } from 'node:stream';
 import { checkContentType } from '../core/content-type.js';
 import { REJECTIONS, RejectionError, type RejectionCode } from '../core/errors.js';
 import { readHeader, singleHeader, type HeaderSource } from '../core/headers.js';
@@ -56,30 +58,94 @@ export function declaredLength(headers: HeaderSource): number {
 }
 
 /**
- * Collects a Node request stream into one buffer; `undefined` as soon as it passes `limit` (the
- * rest is drained, never buffered).
+ * How long an adapter waits for a request body once the headers arrived, unless told otherwise.
+ * CEK sends a few KiB at once and gives up after 8 s, so a body still missing after 10 s comes from
+ * a stuck or hostile client, and holding its connection longer only helps a slowloris attack.
  */
-export function readStream(stream: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    stream.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > limit) {
-        over = true;
-        chunks.length = 0;
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
-    });
-    stream.on('end', () => {
-      if (!over) resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
-    });
-    stream.on('error', reject);
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
+
+/** What reading a body can end with, besides an error of the stream itself. */
+export type StreamRead = Buffer | 'too-large' | 'timed-out';
+
+/**
+ * Collects a Node request stream into one buffer and calls `done` once. Ends early with
+ * `'too-large'` as soon as it passes `limit` (the rest is drained, never buffered) and with
+ * `'timed-out'` when the whole body has not arrived within `timeoutMs` (if given); with an Error when
+ * the stream breaks (client gone, bad framing). Callback-shaped so the hot paths (the node:http
+ * listener, Fastify's body parser API) need no promise per request.
+ */
+export function collectBody(
+  stream: Readable,
+  limit: number,
+  timeoutMs: number | undefined,
+  done: (result: StreamRead | Error) => void,
+): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let settled = false;
+  const settle = (result: StreamRead | Error) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    chunks.length = 0;
+    done(result);
+  };
+  // No timer when the server already bounds the whole request (serve()).
+  const timer = timeoutMs === undefined ? undefined : setTimeout(() => settle('timed-out'), timeoutMs);
+  stream.on('data', (chunk: Buffer) => {
+    if (settled) return;
+    size += chunk.length;
+    if (size > limit) settle('too-large');
+    else chunks.push(chunk);
   });
+  stream.on('end', () => {
+    if (!settled) settle(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+  });
+  stream.on('error', settle);
+}
+
+/** {@link collectBody} as a promise that rejects when the stream breaks. */
+export function readStream(stream: Readable, limit: number, timeoutMs: number): Promise<StreamRead> {
+  return new Promise((resolve, reject) => {
+    collectBody(stream, limit, timeoutMs, (result) => {
+      if (result instanceof Error) reject(result);
+      else resolve(result);
+    });
+  });
+}
+
+/** The answer for a body that ended early: too large (in the core's order of checks), or too slow. */
+export function unfinishedBodyResponse(
+  reason: 'too-large' | 'timed-out',
+  method: string,
+  headers: HeaderSource,
+  limit: number,
+): RawResponse {
+  return reason === 'too-large'
+    ? oversizedResponse(method, headers, limit)
+    : rejectionResponse('REQUEST_TIMEOUT');
+}
+
+/**
+ * Closes the connection of an answer sent while the client may still be uploading (an oversized or
+ * too slow body) without losing that answer. Node ends such a connection by closing the socket as
+ * soon as the answer is written; if request bytes are still unread at that moment, the kernel sends
+ * a reset instead of a clean close, and a reset can make the client discard the answer it already
+ * received. So the connection lingers instead: our side is half-closed (the client sees the end of
+ * the answer), Node's parser goes on reading and dropping the rest of the body, and the socket is
+ * destroyed once the client closes too, or after `lingerMs` at the latest. Node closes the socket of
+ * a `Connection: close` answer through `socket.destroySoon()`, so that is the one step replaced, for
+ * this socket only.
+ */
+export function lingerOnClose(res: ServerResponse, lingerMs = 2000): void {
+  const socket = res.socket;
+  if (socket === null || socket.destroyed) return;
+  socket.destroySoon = function lingeringClose(this: Socket) {
+    if (this.writable) this.end();
+    const stop = () => this.destroy();
+    setTimeout(stop, lingerMs).unref();
+    this.once('end', stop);
+  };
 }
 
 /**

@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import {
   createEndpoint,
   silentLogger,
@@ -42,6 +43,14 @@ export interface WireAnswer {
 export interface Served {
   send(request: WireRequest): Promise<WireAnswer>;
   close(): Promise<void>;
+  /** The CEK route's URL, for the raw-socket cases (servers on a real port only). */
+  url?: string;
+}
+
+/** How a harness is asked to serve; each adapter maps these onto its own options. */
+export interface HarnessOptions {
+  /** The adapter's bound on a body that never finishes (`serve()`'s `requestTimeoutMs`). */
+  bodyTimeoutMs?: number;
 }
 
 /** A scenario where something read the body before the adapter. */
@@ -54,9 +63,14 @@ export interface PreParsedScenario {
 
 export interface AdapterHarness {
   name: string;
-  serve(endpoint: Endpoint): Promise<Served>;
+  serve(endpoint: Endpoint, options?: HarnessOptions): Promise<Served>;
   /** False for transports without a streamed body (Lambda events). */
   streams: boolean;
+  /**
+   * True when served on a real port (`Served.url`): the cases that need a raw socket run (an upload
+   * still in flight when it is refused, a body that never finishes).
+   */
+  socket: boolean;
   preParsed?: PreParsedScenario[];
 }
 
@@ -294,6 +308,41 @@ export function runConformance(harness: AdapterHarness): void {
       });
     }
 
+    if (harness.socket) {
+      it('an oversized upload the client is still sending: its 413 is read before the connection closes', async () => {
+        // 8 MB on the way while the server refuses it, and a client slow to read its answer: closing
+        // with unread bytes would reset the connection and throw the 413 away.
+        for (const framing of ['content-length', 'chunked'] as const) {
+          const answer = await slowReader(
+            server.url!,
+            uploadHead(server.url!, framing, BIG),
+            upload(framing, BIG),
+          );
+          expect(answer.status, framing).toBe(413);
+          expect(JSON.parse(answer.body).error.code).toBe('PAYLOAD_TOO_LARGE');
+        }
+      });
+
+      it('a body that never finishes gets 408 REQUEST_TIMEOUT within the bound, and never reaches the dispatcher', async () => {
+        const dispatcher = countingDispatcher();
+        const slow = await harness.serve(testEndpoint(dispatcher), { bodyTimeoutMs: 300 });
+        try {
+          const started = performance.now();
+          const launch = signedLaunch();
+          const head = uploadHead(slow.url!, 'content-length', launch.body!.byteLength, launch.headers);
+          // Half the body, then nothing: a slowloris client.
+          const half = launch.body!.subarray(0, launch.body!.byteLength / 2);
+          const answer = await slowReader(slow.url!, head, half, 0, 5000);
+          expect(answer.status).toBe(408);
+          expect(JSON.parse(answer.body).error.code).toBe('REQUEST_TIMEOUT');
+          expect(performance.now() - started).toBeLessThan(3000);
+          expect(dispatcher.calls).toBe(0);
+        } finally {
+          await slow.close();
+        }
+      });
+    }
+
     it('a handler answer is passed through untouched', async () => {
       const answer = await server.send(signedLaunch());
       expect(JSON.parse(answer.body).response.outputSpeech.values.value).toBe('got LaunchRequest');
@@ -362,4 +411,93 @@ export function sendHttp(url: string, input: WireRequest): Promise<WireAnswer> {
       req.end(body);
     }
   });
+}
+
+const BIG = 8 * 1024 * 1024;
+
+/** The request head of an upload to `url`, framed by Content-Length or chunked. */
+function uploadHead(
+  url: string,
+  framing: 'content-length' | 'chunked',
+  length: number,
+  headers: Record<string, string | string[]> = { 'content-type': 'application/json' },
+): string {
+  const { pathname, host } = new URL(url);
+  const lines = [`POST ${pathname} HTTP/1.1`, `Host: ${host}`];
+  for (const [name, value] of Object.entries(headers))
+    for (const one of [value].flat()) lines.push(`${name}: ${one}`);
+  lines.push(framing === 'chunked' ? 'Transfer-Encoding: chunked' : `Content-Length: ${length}`);
+  return `${lines.join('\r\n')}\r\n\r\n`;
+}
+
+/** A whole upload of `length` bytes in the given framing (chunked: one chunk, then the last). */
+function upload(framing: 'content-length' | 'chunked', length: number): Buffer {
+  const bytes = Buffer.alloc(length, 0x78);
+  if (framing === 'content-length') return bytes;
+  return Buffer.concat([Buffer.from(`${length.toString(16)}\r\n`), bytes, Buffer.from('\r\n0\r\n\r\n')]);
+}
+
+/**
+ * Sends `head` and `body` over a raw socket, starts reading only after
+ * `readDelayMs`, and returns the first answer once it is complete (by its Content-Length), or
+ * whatever arrived when the server closed or `deadlineMs` passed.
+ */
+export function slowReader(
+  url: string,
+  head: string,
+  body: Uint8Array,
+  readDelayMs = 200,
+  deadlineMs = 3000,
+): Promise<WireAnswer> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect(Number(port), hostname);
+    socket.pause();
+    socket.on('error', () => {});
+    socket.write(head);
+    socket.write(body);
+    let received = Buffer.alloc(0);
+    const finish = () => {
+      clearTimeout(deadline);
+      socket.destroy();
+      resolve(parseAnswer(received));
+    };
+    const deadline = setTimeout(finish, deadlineMs);
+    setTimeout(() => {
+      socket.on('data', (chunk: Buffer) => {
+        received = Buffer.concat([received, chunk]);
+        if (answerComplete(received)) finish();
+      });
+      socket.on('close', finish);
+      socket.resume();
+    }, readDelayMs);
+  });
+}
+
+function splitAnswer(raw: Buffer): { head: string; body: Buffer } | undefined {
+  const end = raw.indexOf('\r\n\r\n');
+  return end < 0 ? undefined : { head: raw.subarray(0, end).toString('latin1'), body: raw.subarray(end + 4) };
+}
+
+function answerComplete(raw: Buffer): boolean {
+  const parts = splitAnswer(raw);
+  const length = /\r\ncontent-length:\s*(\d+)/i.exec(parts?.head ?? '')?.[1];
+  return parts !== undefined && length !== undefined && parts.body.byteLength >= Number(length);
+}
+
+function parseAnswer(raw: Buffer): WireAnswer {
+  const parts = splitAnswer(raw);
+  if (parts === undefined) return { status: 0, headers: {}, body: raw.toString('utf8') };
+  const [statusLine, ...lines] = parts.head.split('\r\n');
+  const headers: Record<string, string | undefined> = {};
+  for (const line of lines) {
+    const colon = line.indexOf(':');
+    headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+  }
+  const length = Number(headers['content-length'] ?? parts.body.byteLength);
+  return {
+    status: Number(statusLine!.split(' ')[1]),
+    headers,
+    body: parts.body.subarray(0, length).toString('utf8'),
+  };
 }

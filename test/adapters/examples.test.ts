@@ -44,6 +44,15 @@ describe('examples/express', () => {
       });
       expect(unsigned.status).toBe(401);
       expect(JSON.parse(unsigned.body).error.code).toBe('SIGNATURE_MISSING');
+      // Malformed JSON, which the global parser refuses first: still cekit's JSON, no HTML page.
+      const malformed = await served.send({
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from('{"context":'),
+      });
+      expect(malformed.status).toBe(401);
+      expect(malformed.headers['content-type']).toMatch(/^application\/json/);
+      expect(JSON.parse(malformed.body).error.code).toBe('SIGNATURE_MISSING');
       const rolls = await api.send({
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -1,8 +1,10 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { createServer, type ServerResponse } from 'node:http';
 import express5 from 'express';
 import express4 from 'express4';
-import { silentLogger, type Logger } from 'cekit';
-import { keepRawBody, toExpressHandler } from 'cekit/express';
+import { silentLogger, type Endpoint, type Logger } from 'cekit';
+import { protectServer } from 'cekit/node';
+import { keepRawBody, toExpressErrorHandler, toExpressHandler } from 'cekit/express';
 import {
   countingDispatcher,
   expectBodyAlreadyParsed,
@@ -22,9 +24,10 @@ function expressHarness(name: string, express: ExpressFactory): AdapterHarness {
   return {
     name,
     streams: true,
-    serve: (endpoint) => {
+    socket: true,
+    serve: (endpoint, options) => {
       const app = express();
-      app.all('/clova', toExpressHandler(endpoint, { logger: silentLogger }));
+      app.all('/clova', toExpressHandler(endpoint, { logger: silentLogger, ...options }));
       return listenOnLoopback(app);
     },
     preParsed: [
@@ -155,6 +158,134 @@ describe('Express: a body parser mounted before cekit', () => {
       const answer = await served.send(signedLaunch());
       expect(answer.status).toBe(200);
       expect(dispatcher.calls).toBe(1);
+    } finally {
+      await served.close();
+    }
+  });
+});
+
+/**
+ * The documented setup for applications that parse JSON globally: the parser keeps the raw bytes,
+ * and cekit's error handler, mounted on the CEK path, answers whatever the parser refuses.
+ */
+function globalParserApp(express: ExpressFactory, endpoint: Endpoint, logger: Logger = silentLogger) {
+  const app = express();
+  // Development mode: Express's default handler would log a refused body and answer with its stack.
+  app.set('env', 'development');
+  app.use(express.json({ verify: keepRawBody }));
+  app.all('/clova', toExpressHandler(endpoint, { logger }));
+  app.use('/clova', toExpressErrorHandler(endpoint, { logger }));
+  return app;
+}
+
+for (const [name, express] of [
+  ['Express 5', express5],
+  ['Express 4', express4],
+] as const) {
+  runConformance({
+    name: `${name} behind a global express.json({ verify: keepRawBody }) with toExpressErrorHandler`,
+    streams: true,
+    socket: true,
+    serve: async (endpoint, options) => {
+      const server = createServer(globalParserApp(express, endpoint));
+      // The parser reads the body, not cekit: the server bounds it (the documented protectServer).
+      protectServer(server, { requestTimeoutMs: options?.bodyTimeoutMs });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      return servedBy(server, '/clova');
+    },
+  });
+}
+
+describe('Express: toExpressErrorHandler', () => {
+  const unsignedSecret = Buffer.from('{"context":{"System":{"user":{"accessToken":"SECRET-TOKEN"');
+
+  it.each([
+    ['Express 5', express5],
+    ['Express 4', express4],
+  ])(
+    '%s: a body the parser cannot parse gets the core answer, no HTML, no stack, no log',
+    async (_name, express) => {
+      const dispatcher = countingDispatcher();
+      const logged: unknown[] = [];
+      const spy = vi.spyOn(console, 'error').mockImplementation((...args) => void logged.push(args));
+      const served = await listenOnLoopback(globalParserApp(express, testEndpoint(dispatcher)));
+      try {
+        const answer = await served.send({
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: unsignedSecret,
+        });
+        expect(answer.status).toBe(401);
+        expect(answer.headers['content-type']).toMatch(/^application\/json/);
+        expect(JSON.parse(answer.body).error.code).toBe('SIGNATURE_MISSING');
+        expect(answer.body).not.toMatch(/SECRET-TOKEN|at |<html/i);
+        expect(JSON.stringify(logged)).not.toMatch(/SECRET-TOKEN/);
+        expect(logged).toEqual([]);
+        expect(dispatcher.calls).toBe(0);
+      } finally {
+        spy.mockRestore();
+        await served.close();
+      }
+    },
+  );
+
+  it("a body over the parser's own limit gets a JSON 413, and the mismatch is logged once", async () => {
+    const warnings: string[] = [];
+    const logger: Logger = { ...silentLogger, warn: (message) => warnings.push(message) };
+    const dispatcher = countingDispatcher();
+    // cekit's default bodyLimit (128 KiB) is above body-parser's default (100 kB).
+    const endpoint = testEndpoint(dispatcher, { bodyLimit: 128 * 1024 });
+    const served = await listenOnLoopback(globalParserApp(express5, endpoint, logger));
+    try {
+      const body = Buffer.from(`{"padding":"${'x'.repeat(110 * 1024)}"}`);
+      for (let i = 0; i < 2; i++) {
+        const answer = await served.send({
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        });
+        expect(answer.status).toBe(413);
+        expect(JSON.parse(answer.body).error.code).toBe('PAYLOAD_TOO_LARGE');
+      }
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(/limit: 131072/);
+      expect(dispatcher.calls).toBe(0);
+    } finally {
+      await served.close();
+    }
+  });
+
+  it('an unsupported charset or encoding gets a JSON 415', async () => {
+    const dispatcher = countingDispatcher();
+    const served = await listenOnLoopback(globalParserApp(express5, testEndpoint(dispatcher)));
+    try {
+      for (const headers of <Array<Record<string, string>>>[
+        { 'content-type': 'application/json; charset=latin1' },
+        { 'content-type': 'application/json', 'content-encoding': 'compress' },
+      ]) {
+        const answer = await served.send({ method: 'POST', headers, body: Buffer.from('{}') });
+        expect(answer.status, JSON.stringify(headers)).toBe(415);
+        expect(JSON.parse(answer.body).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+      }
+      expect(dispatcher.calls).toBe(0);
+    } finally {
+      await served.close();
+    }
+  });
+
+  it("leaves errors that are not a body parser's to the application's error handler", async () => {
+    const app = express5();
+    app.use((_req, _res, next) => next(new Error('database down')));
+    app.post('/clova', toExpressHandler(testEndpoint(countingDispatcher()), { logger: silentLogger }));
+    app.use('/clova', toExpressErrorHandler(testEndpoint(countingDispatcher()), { logger: silentLogger }));
+    app.use((error: Error, _req: unknown, res: ServerResponse, _next: unknown) => {
+      res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ app: error.message }));
+    });
+    const served = await listenOnLoopback(app);
+    try {
+      const answer = await served.send(signedLaunch());
+      expect(answer.status).toBe(503);
+      expect(JSON.parse(answer.body)).toEqual({ app: 'database down' });
     } finally {
       await served.close();
     }

@@ -8,23 +8,26 @@ import {
   sendHttp,
   signedLaunch,
   testEndpoint,
+  type HarnessOptions,
   type Served,
 } from './conformance.js';
 
 async function listen(app: FastifyInstance, path = '/clova'): Promise<Served> {
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  return { send: (request) => sendHttp(`${address}${path}`, request), close: () => app.close() };
+  const url = `${address}${path}`;
+  return { url, send: (request) => sendHttp(url, request), close: () => app.close() };
 }
 
-async function plainApp(endpoint: Endpoint): Promise<Served> {
+async function plainApp(endpoint: Endpoint, options?: HarnessOptions): Promise<Served> {
   const app = Fastify();
-  await app.register(cekitFastify, { extension: endpoint, path: '/clova' });
+  await app.register(cekitFastify, { extension: endpoint, path: '/clova', ...options });
   return listen(app);
 }
 
 runConformance({
   name: 'Fastify',
   streams: true,
+  socket: true,
   serve: plainApp,
   preParsed: [
     {
@@ -144,4 +147,23 @@ describe('Fastify plugin', () => {
       await app.close();
     }
   });
+});
+
+describe('Fastify plugin: methods', () => {
+  it.each(['OPTIONS', 'TRACE', 'DELETE', 'GET'])(
+    "answers %s with the core's 405 JSON, not Fastify's 404",
+    async (method) => {
+      const dispatcher = countingDispatcher();
+      const served = await plainApp(testEndpoint(dispatcher));
+      try {
+        const answer = await served.send({ method, headers: {} });
+        expect(answer.status).toBe(405);
+        expect(answer.headers.allow).toBe('POST');
+        expect(JSON.parse(answer.body).error.code).toBe('METHOD_NOT_ALLOWED');
+        expect(dispatcher.calls).toBe(0);
+      } finally {
+        await served.close();
+      }
+    },
+  );
 });

@@ -83,6 +83,7 @@ async function answerOf(response: Response): Promise<WireAnswer> {
 runConformance({
   name: 'cekit/fetch',
   streams: true,
+  socket: false,
   serve: async (endpoint) => {
     const fetchHandler = toFetchHandler(endpoint);
     return {

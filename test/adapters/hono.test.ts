@@ -3,13 +3,26 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { silentLogger, type Endpoint } from 'cekit';
 import { toFetchHandler } from 'cekit/fetch';
 import { toHonoHandler } from 'cekit/hono';
+import { serve as serveOnNode } from '@hono/node-server';
+import type { Server } from 'node:http';
+import { once } from 'node:events';
 import {
   countingDispatcher,
   runConformance,
   signedLaunch,
   testEndpoint,
+  type HarnessOptions,
+  type Served,
   type WireRequest,
 } from './conformance.js';
+import { servedBy } from './loopback.js';
+
+/** A Fetch handler served on a real port by @hono/node-server, the way Hono runs on Node. */
+async function onNodeServer(fetch: (request: Request) => Response | Promise<Response>): Promise<Served> {
+  const server = serveOnNode({ fetch, port: 0, hostname: '127.0.0.1' }) as Server;
+  await once(server, 'listening');
+  return servedBy(server, '/clova');
+}
 
 /** Hono apps are tested the way Hono documents it: `app.request()`, a Fetch `Request` in, `Response` out. */
 function viaHono(app: Hono) {
@@ -36,16 +49,17 @@ function headersOf(response: Response): Record<string, string> {
   return headers;
 }
 
-function honoApp(endpoint: Endpoint, before?: MiddlewareHandler) {
+function honoApp(endpoint: Endpoint, before?: MiddlewareHandler, options?: HarnessOptions) {
   const app = new Hono();
   if (before) app.use('/clova', before);
-  app.all('/clova', toHonoHandler(endpoint, { logger: silentLogger }));
+  app.all('/clova', toHonoHandler(endpoint, { logger: silentLogger, ...options }));
   return app;
 }
 
 runConformance({
   name: 'Hono (cekit/hono)',
   streams: false,
+  socket: false,
   serve: async (endpoint) => viaHono(honoApp(endpoint)),
   preParsed: [
     {
@@ -82,6 +96,20 @@ runConformance({
         ),
     },
   ],
+});
+
+runConformance({
+  name: 'Hono (cekit/hono) on @hono/node-server',
+  streams: true,
+  socket: true,
+  serve: (endpoint, options) => onNodeServer(honoApp(endpoint, undefined, options).fetch),
+});
+
+runConformance({
+  name: 'cekit/fetch on @hono/node-server',
+  streams: true,
+  socket: true,
+  serve: (endpoint, options) => onNodeServer(toFetchHandler(endpoint, options)),
 });
 
 describe('Hono with cekit/fetch', () => {

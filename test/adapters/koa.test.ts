@@ -8,6 +8,7 @@ import {
   runConformance,
   signedLaunch,
   testEndpoint,
+  type HarnessOptions,
   type Served,
 } from './conformance.js';
 import { listenOnLoopback } from './loopback.js';
@@ -36,39 +37,40 @@ function jsonBodyParser(keepRaw: boolean): Middleware {
   };
 }
 
-function serveKoa(endpoint: Endpoint, ...before: Middleware[]): Promise<Served> {
+function serveKoa(endpoint: Endpoint, before: Middleware[] = [], options?: HarnessOptions): Promise<Served> {
   const app = new Koa();
   // Koa itself logs aborted client requests (the mid-body disconnect case) unless silent.
   app.silent = true;
   for (const middleware of before) app.use(middleware);
-  app.use(toKoaMiddleware(endpoint, { path: '/clova', logger: silentLogger }));
+  app.use(toKoaMiddleware(endpoint, { path: '/clova', logger: silentLogger, ...options }));
   return listenOnLoopback(app.callback());
 }
 
 runConformance({
   name: 'Koa',
   streams: true,
-  serve: (endpoint) => serveKoa(endpoint),
+  socket: true,
+  serve: (endpoint, options) => serveKoa(endpoint, [], options),
   preParsed: [
     {
       name: 'a parser that keeps ctx.request.rawBody (koa-bodyparser style) is fine',
       expect: 'core',
-      serve: (endpoint) => serveKoa(endpoint, jsonBodyParser(true)),
+      serve: (endpoint) => serveKoa(endpoint, [jsonBodyParser(true)]),
     },
     {
       name: 'the real @koa/bodyparser mounted first is fine (it keeps ctx.request.rawBody)',
       expect: 'core',
-      serve: (endpoint) => serveKoa(endpoint, bodyParser() as Middleware),
+      serve: (endpoint) => serveKoa(endpoint, [bodyParser() as Middleware]),
     },
     {
       name: 'the real koa-bodyparser mounted first is fine (it keeps ctx.request.rawBody)',
       expect: 'core',
-      serve: (endpoint) => serveKoa(endpoint, legacyBodyParser()),
+      serve: (endpoint) => serveKoa(endpoint, [legacyBodyParser()]),
     },
     {
       name: 'a parser that keeps no raw text is refused with BODY_ALREADY_PARSED',
       expect: 'refused',
-      serve: (endpoint) => serveKoa(endpoint, jsonBodyParser(false)),
+      serve: (endpoint) => serveKoa(endpoint, [jsonBodyParser(false)]),
     },
   ],
 });

@@ -118,6 +118,7 @@ for (const [name, shape] of SHAPES) {
   runConformance({
     name: `Lambda, ${name}`,
     streams: false,
+    socket: false,
     serve: async (endpoint) => {
       const handler = toLambdaHandler(endpoint, { logger: silentLogger });
       return { send: (request) => invoke(handler, shape(request)), close: async () => {} };

@@ -13,6 +13,7 @@ export function servedBy(server: Server, path: string): Served {
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}${path}`;
   return {
+    url,
     send: (request) => sendHttp(url, request),
     close: () =>
       new Promise<void>((resolve) => {

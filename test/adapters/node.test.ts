@@ -32,16 +32,22 @@ function endpointWith(dispatch: Dispatcher['dispatch']) {
 runConformance({
   name: 'cekit/node serve()',
   streams: true,
-  serve: async (endpoint) => {
-    const running = await serve(endpoint, { port: 0, handleSignals: false });
-    return { send: (request) => sendHttp(running.url, request), close: running.close };
+  socket: true,
+  serve: async (endpoint, options) => {
+    const running = await serve(endpoint, {
+      port: 0,
+      handleSignals: false,
+      requestTimeoutMs: options?.bodyTimeoutMs,
+    });
+    return { url: running.url, send: (request) => sendHttp(running.url, request), close: running.close };
   },
 });
 
 runConformance({
   name: 'cekit/node createListener()',
   streams: true,
-  serve: (endpoint) => listenOnLoopback(createListener(endpoint)),
+  socket: true,
+  serve: (endpoint, options) => listenOnLoopback(createListener(endpoint, options)),
 });
 
 describe('cekit/node: createListener', () => {
