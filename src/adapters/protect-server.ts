@@ -79,6 +79,14 @@ function guard(listeners: RequestListener[]): RequestListener {
 /** `uri-host [ ":" port ]` (RFC 9110 §7.2), ASCII only: a bracketed IPv6 address or a reg-name. */
 const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9\-._~!$&'()*+,;=%]+)(?::[0-9]*)?$/;
 
+/**
+ * The common case, checked without building a URL: a DNS name whose last label is letters only (so
+ * the WHATWG parser cannot take it for an IPv4 address) and no punycode label (`xn--`, which it
+ * decodes and may refuse), or a dotted IPv4 address, with a port.
+ */
+const PLAIN_HOST =
+  /^(?!.*[xX][nN]--)(?:(?:[A-Za-z0-9-]+\.)*[A-Za-z]+|(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d))(?::\d{1,5})?$/;
+
 /** Why a request Node parsed is still malformed HTTP (RFC 9112 §2.3, §3.2), or undefined. */
 function protocolRefusal(req: IncomingMessage): string | undefined {
   // Node's parser also accepts a request line without a version (HTTP/0.9) and "HTTP/2.0".
@@ -91,6 +99,7 @@ function protocolRefusal(req: IncomingMessage): string | undefined {
   if (hostLines(req.rawHeaders) > 1) return 'The Host header was sent more than once.';
   // Fetch-based servers (@hono/node-server) build a URL from Host and answer a bare 400 when it
   // does not parse, so the WHATWG parser's view counts too ("1.2.3.x" is not a host there).
+  if (PLAIN_HOST.test(host)) return undefined;
   if (!HOST.test(host) || !URL.canParse(`http://${host}/`)) return 'The Host header is not a valid host.';
   return undefined;
 }

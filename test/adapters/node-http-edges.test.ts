@@ -237,6 +237,30 @@ describe('cekit/node serve(): requests HTTP/1.1 says to refuse', () => {
   });
 
   it.each([
+    'Host: a/b',
+    'Host: ',
+    'Host: R27.0.0.1:1',
+    'Host: 1.2.3.999',
+    'Host: xn--a.jp',
+    'Host: ex ample.com',
+  ])('refuses %j, which is not a valid host, with JSON', async (line) => {
+    const port = await start();
+    const answers = responses(await exchange(port, signedRequest({ head: [line] })));
+    expect(answers).toHaveLength(1);
+    expectRefused(answers[0], /not a valid host/);
+    expect(dispatched).toBe(0);
+  });
+
+  it.each(['Host: example.com', 'Host: clova.example.co.jp:443', 'Host: 127.0.0.1:3000', 'Host: [::1]:8080'])(
+    'serves %j',
+    async (line) => {
+      const port = await start();
+      const answers = responses(await exchange(port, signedRequest({ head: [line, 'Connection: close'] })));
+      expectHandlerAnswer(answers[0]);
+    },
+  );
+
+  it.each([
     ['a request line without a version', 'POST /\r\n\r\n'],
     ['HTTP/2.0 in a request line', 'POST / HTTP/2.0\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n'],
   ])('refuses %s with JSON', async (_name, bytes) => {
