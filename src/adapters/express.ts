@@ -12,7 +12,7 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
+import { toEndpoint, type Endpoint, type EndpointSource } from '../core/endpoint.js';
 import { consoleLogger, type Logger } from '../core/logger.js';
 import {
   bodyAlreadyParsed,
@@ -20,12 +20,12 @@ import {
   DEFAULT_BODY_TIMEOUT_MS,
   headRejection,
   keptBytes,
-  lingerOnClose,
   oversizedResponse,
   readStream,
   rejectionResponse,
   streamConsumed,
   unfinishedBodyResponse,
+  writeResponse,
 } from './raw-body.js';
 
 export type { EndpointSource } from '../core/endpoint.js';
@@ -85,43 +85,34 @@ export function toExpressHandler(
   const bodyTimeout = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
   const alreadyParsed = bodyAlreadyParsed(options.logger ?? consoleLogger(), FIX);
 
-  const answer = (req: ExpressLikeRequest, res: ServerResponse, body: Uint8Array, receivedAt: number) => {
-    const response = endpoint.handle({ method: req.method ?? 'GET', headers: req.headers, body, receivedAt });
-    if (!('then' in response)) return write(res, response);
-    response.then(
-      (ready) => write(res, ready),
-      () => write(res, rejectionResponse('INVALID_MESSAGE')),
-    );
-  };
-
   const handler: ExpressHandler = (req, res) => {
     const receivedAt = performance.now();
     const method = req.method ?? 'GET';
     if (streamConsumed(req)) {
       const kept = keptBytes(req.rawBody);
       if (kept === undefined) {
-        write(
+        writeResponse(
           res,
           alreadyParsed(() => ({ parsersBeforeCekit: parsersMountedBefore(req.app, handler) })),
         );
         return;
       }
-      answer(req, res, kept, receivedAt);
+      answer(endpoint, req, res, kept, receivedAt);
       return;
     }
     // Refuse a declared oversize body before reading a byte of it.
     if (declaredLength(req.headers) > limit) {
-      write(res, oversizedResponse(method, req.headers, limit), true);
+      writeResponse(res, oversizedResponse(method, req.headers, limit), 'linger');
       req.resume();
       return;
     }
     readStream(req, limit, bodyTimeout).then(
       (body) => {
-        if (Buffer.isBuffer(body)) answer(req, res, body, receivedAt);
-        else write(res, unfinishedBodyResponse(body, method, req.headers, limit), true);
+        if (Buffer.isBuffer(body)) answer(endpoint, req, res, body, receivedAt);
+        else writeResponse(res, unfinishedBodyResponse(body, method, req.headers, limit), 'linger');
       },
       // The body stream broke (client gone, bad framing): a refusal like any other, never a 500.
-      () => write(res, rejectionResponse('MALFORMED_HTTP'), true),
+      () => writeResponse(res, rejectionResponse('MALFORMED_HTTP'), 'linger'),
     );
   };
   return handler;
@@ -168,13 +159,7 @@ export function toExpressErrorHandler(
     const method = req.method ?? 'GET';
     const kept = keptBytes(req.rawBody);
     if (refused.type === 'entity.parse.failed' && kept !== undefined) {
-      const response = endpoint.handle({ method, headers: req.headers, body: kept });
-      if (!('then' in response)) return write(res, response);
-      response.then(
-        (ready) => write(res, ready),
-        () => write(res, rejectionResponse('INVALID_MESSAGE')),
-      );
-      return;
+      return answer(endpoint, req, res, kept, performance.now());
     }
     if (refused.status === 413) {
       if (!warnedAboutLimit && typeof refused.limit === 'number' && refused.limit < limit) {
@@ -187,10 +172,18 @@ export function toExpressErrorHandler(
         );
       }
       // The parser refused before reading the body: the client may still be sending it.
-      return write(res, headRejection(method, req.headers) ?? rejectionResponse('PAYLOAD_TOO_LARGE'), true);
+      return writeResponse(
+        res,
+        headRejection(method, req.headers) ?? rejectionResponse('PAYLOAD_TOO_LARGE'),
+        'linger',
+      );
     }
     const code = refused.status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'MALFORMED_HTTP';
-    write(res, headRejection(method, req.headers) ?? rejectionResponse(code), !req.complete);
+    writeResponse(
+      res,
+      headRejection(method, req.headers) ?? rejectionResponse(code),
+      req.complete ? 'keep' : 'linger',
+    );
   };
 }
 
@@ -253,18 +246,18 @@ export function keepRawBody(req: IncomingMessage, _res: unknown, buffer: Buffer)
   (req as { rawBody?: unknown }).rawBody = buffer;
 }
 
-function write(res: ServerResponse, response: RawResponse, close = false): void {
-  if (res.headersSent) return;
-  const headers: Record<string, string | number> = {
-    ...response.headers,
-    'content-length': Buffer.byteLength(response.body),
-  };
-  // Closing stops a client that keeps streaming an oversized or endless body; lingering makes sure
-  // the client reads this answer before the connection goes.
-  if (close) {
-    headers.connection = 'close';
-    lingerOnClose(res);
-  }
-  res.writeHead(response.status, headers);
-  res.end(response.body);
+/** The core's answer for `body`, written when ready; the endpoint never rejects, but a 4xx if it did. */
+function answer(
+  endpoint: Endpoint,
+  req: ExpressLikeRequest,
+  res: ServerResponse,
+  body: Uint8Array,
+  receivedAt: number,
+): void {
+  const response = endpoint.handle({ method: req.method ?? 'GET', headers: req.headers, body, receivedAt });
+  if (!('then' in response)) return writeResponse(res, response);
+  response.then(
+    (ready) => writeResponse(res, ready),
+    () => writeResponse(res, rejectionResponse('INVALID_MESSAGE')),
+  );
 }

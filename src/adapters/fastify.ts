@@ -54,8 +54,8 @@ const EMPTY = Buffer.alloc(0);
 /**
  * The plugin. It is deliberately NOT wrapped with fastify-plugin: inside its own encapsulated scope
  * it replaces every content-type parser with one that keeps the body as the exact bytes received, so
- * a JSON parser the application registered elsewhere can never touch CEK requests, and Fastify's own
- * body errors (size, framing) are answered with the core's JSON bodies and codes.
+ * a JSON parser the application registered elsewhere can never touch CEK requests, and body errors
+ * (size, time, framing) are answered with the core's JSON bodies and codes.
  */
 export const cekitFastify: FastifyPluginAsync<CekitFastifyOptions> = async (fastify, options) => {
   const endpoint = toEndpoint(options.extension);
@@ -89,17 +89,12 @@ export const cekitFastify: FastifyPluginAsync<CekitFastifyOptions> = async (fast
     // Only Fastify's body-reading errors are ours to translate. Anything else (an application hook
     // that refused the request, say) goes on to the application's own error handler, unchanged.
     if (typeof error.code !== 'string' || !error.code.startsWith('FST_ERR_CTP_')) throw error;
+    // Fastify refused the request before the plugin's parser ran (sizes and timeouts are the
+    // parser's own BodyRefusals): the core's answer for what it can judge, otherwise
+    // MALFORMED_HTTP. Never a 5xx.
     const { method, headers } = request.raw;
-    const status = error.statusCode ?? 400;
-    let response: RawResponse;
-    if (status === 413) response = oversizedResponse(method ?? 'GET', headers, limit);
-    else {
-      // Fastify refused the request before the route ran (a Content-Length that does not match the
-      // body, ...): the core's answer for what it can judge, otherwise MALFORMED_HTTP. Never a 5xx.
-      response = headRejection(method ?? 'GET', headers) ?? rejectionResponse('MALFORMED_HTTP');
-      request.log.warn({ err: error }, 'cekit: Fastify refused a request before the CEK route');
-    }
-    return send(reply, response, status === 413);
+    request.log.warn({ err: error }, 'cekit: Fastify refused a request before the CEK route');
+    return send(reply, headRejection(method ?? 'GET', headers) ?? rejectionResponse('MALFORMED_HTTP'));
   });
 
   fastify.route({
@@ -107,7 +102,6 @@ export const cekitFastify: FastifyPluginAsync<CekitFastifyOptions> = async (fast
     // POST with its own 405 JSON; otherwise Fastify's 404 page would answer them.
     method: fastify.supportedMethods.filter(notHead),
     url: options.path ?? '/',
-    bodyLimit: limit,
     // Not async: a synchronous answer (the common case) is sent without a promise per request.
     handler: (request: FastifyRequest, reply: FastifyReply) => {
       const body = Buffer.isBuffer(request.body) ? request.body : EMPTY;

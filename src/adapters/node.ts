@@ -2,18 +2,18 @@
  * `node:http` adapter: a request listener and a `serve()` helper with graceful shutdown.
  * @module cekit/node
  */
-import { createServer, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { protectServer } from './protect-server.js';
-import { toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
+import { toEndpoint, type EndpointSource } from '../core/endpoint.js';
 import {
   collectBody,
   declaredLength,
   DEFAULT_BODY_TIMEOUT_MS,
-  lingerOnClose,
   oversizedResponse,
   rejectionResponse,
   unfinishedBodyResponse,
+  writeResponse,
 } from './raw-body.js';
 
 export type { EndpointSource } from '../core/endpoint.js';
@@ -54,7 +54,7 @@ function listenerFor(
     // cut by Node's parser at the declared length; one that lies high never completes and is ended by
     // the body timeout. Chunked bodies are counted as they arrive.)
     if (declaredLength(req.headers) > limit) {
-      write(res, oversizedResponse(method, req.headers, limit), 'linger');
+      writeResponse(res, oversizedResponse(method, req.headers, limit), 'linger');
       req.resume();
       return;
     }
@@ -64,34 +64,16 @@ function listenerFor(
       if (body instanceof Error) return res.destroy();
       // Too large or too slow: answered now, while the rest of the upload is drained and dropped.
       if (!Buffer.isBuffer(body))
-        return write(res, unfinishedBodyResponse(body, method, req.headers, limit), 'linger');
+        return writeResponse(res, unfinishedBodyResponse(body, method, req.headers, limit), 'linger');
       const answer = endpoint.handle({ method, headers: req.headers, body, receivedAt });
-      if (!('then' in answer)) return write(res, answer, closing() ? 'close' : 'keep');
+      if (!('then' in answer)) return writeResponse(res, answer, closing() ? 'close' : 'keep');
       answer.then(
-        (ready) => write(res, ready, closing() ? 'close' : 'keep'),
+        (ready) => writeResponse(res, ready, closing() ? 'close' : 'keep'),
         // The endpoint never rejects by contract; answer a 4xx rather than trust that blindly.
-        () => write(res, rejectionResponse('INVALID_MESSAGE'), closing() ? 'close' : 'keep'),
+        () => writeResponse(res, rejectionResponse('INVALID_MESSAGE'), closing() ? 'close' : 'keep'),
       );
     });
   };
-}
-
-/**
- * `keep`: the connection stays open for the next request. `close`: tell a keep-alive client to let go
- * (graceful shutdown). `linger`: close after a body that was not read whole, without losing the answer
- * to a connection reset (see lingerOnClose).
- */
-type Connection = 'keep' | 'close' | 'linger';
-
-function write(res: ServerResponse, answer: RawResponse, connection: Connection): void {
-  const headers: Record<string, string | number> = {
-    ...answer.headers,
-    'content-length': Buffer.byteLength(answer.body),
-  };
-  if (connection !== 'keep') headers.connection = 'close';
-  if (connection === 'linger') lingerOnClose(res);
-  res.writeHead(answer.status, headers);
-  res.end(answer.body);
 }
 
 /** Options of `serve()`. */

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { answerClientError } from './client-error.js';
-import { lingerOnClose, rejectionResponse } from './raw-body.js';
+import { rejectionResponse, writeResponse } from './raw-body.js';
 
 /** Options of {@link protectServer}. */
 export interface ProtectServerOptions {
@@ -120,8 +120,5 @@ function hostLines(rawHeaders: string[]): number {
  */
 function refuse(req: IncomingMessage, res: ServerResponse, detail: string): void {
   req.resume();
-  const { status, headers, body } = rejectionResponse('MALFORMED_HTTP', detail);
-  lingerOnClose(res);
-  res.writeHead(status, { ...headers, 'content-length': Buffer.byteLength(body), connection: 'close' });
-  res.end(body);
+  writeResponse(res, rejectionResponse('MALFORMED_HTTP', detail), 'linger');
 }

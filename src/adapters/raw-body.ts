@@ -149,6 +149,26 @@ export function lingerOnClose(res: ServerResponse, lingerMs = 2000): void {
 }
 
 /**
+ * What happens to the connection after an answer. `keep`: it stays open for the next request.
+ * `close`: a keep-alive client is told to let go (graceful shutdown). `linger`: closed after a body
+ * that was not read whole, without losing the answer to a connection reset (see lingerOnClose).
+ */
+export type AfterAnswer = 'keep' | 'close' | 'linger';
+
+/** Writes a core answer on a Node response, unless something already answered. */
+export function writeResponse(res: ServerResponse, response: RawResponse, after: AfterAnswer = 'keep'): void {
+  if (res.headersSent) return;
+  const headers: Record<string, string | number> = {
+    ...response.headers,
+    'content-length': Buffer.byteLength(response.body),
+  };
+  if (after !== 'keep') headers.connection = 'close';
+  if (after === 'linger') lingerOnClose(res);
+  res.writeHead(response.status, headers);
+  res.end(response.body);
+}
+
+/**
  * True when something already read the request stream, so the bytes cekit needs are gone.
  * `readableDidRead` covers parsers that read without finishing; `_body` is body-parser's own mark.
  */
