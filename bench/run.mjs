@@ -8,9 +8,11 @@
 import { execFileSync, fork } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { commandLine } from './lib/flags.mjs';
 import { resolvePayload } from './lib/vector.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
+const { fail, parse, positive } = commandLine('bench');
 const args = parseArgs(process.argv.slice(2));
 const log = args.json ? (...line) => console.error(...line) : (...line) => console.log(...line);
 
@@ -360,13 +362,7 @@ function parseArgs(argv) {
     json: false,
     generatorCheck: false,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined) fail(`${flag} needs a value`);
-      return next;
-    };
+  parse(argv, (flag, value) => {
     if (flag === '--json') out.json = true;
     else if (flag === '--generator-check') out.generatorCheck = true;
     else if (flag === '--duration') out.duration = positive(flag, value());
@@ -374,15 +370,9 @@ function parseArgs(argv) {
     else if (flag === '--connections') out.connections = positive(flag, value());
     else if (flag === '--rounds') out.rounds = Math.ceil(positive(flag, value()));
     else if (flag === '--only') out.only = value().split(',').filter(Boolean);
-    else fail(`unknown flag ${flag}`);
-  }
+    else return false;
+  });
   return out;
-}
-
-function positive(flag, text) {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) fail(`${flag} must be a positive number`);
-  return n;
 }
 
 /** Kernel clock ticks per second (USER_HZ), the unit of /proc/<pid>/stat times. */
@@ -409,9 +399,4 @@ function join(relative) {
 
 function round(n, digits = 2) {
   return n === null || n === undefined ? null : Math.round(n * 10 ** digits) / 10 ** digits;
-}
-
-function fail(message) {
-  console.error(`bench: ${message}`);
-  process.exit(2);
 }

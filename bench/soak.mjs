@@ -15,9 +15,11 @@ import { existsSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { commandLine } from './lib/flags.mjs';
 import { resolvePayload } from './lib/vector.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
+const { fail, parse, positive, nonNegative, ratio } = commandLine('soak');
 /** What each request must get: a genuine one 200, a forged one a refusal of its signature. */
 const GENUINE = [200];
 const FORGED = [401, 403];
@@ -70,7 +72,7 @@ process.exitCode = result.ok ? 0 : 1;
 
 /** Forks the row's server, with an IPC channel for `ready` and memory samples. */
 function startServer(listenPort) {
-  const child = fork(`${HERE}lib/soak-host.mjs`, [rowFile], {
+  const child = fork(`${HERE}lib/host.mjs`, [rowFile], {
     env: {
       ...process.env,
       PORT: String(listenPort),
@@ -429,13 +431,7 @@ function parseArgs(argv) {
     maxRssGrowthMb: undefined,
     json: false,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const flag = argv[i];
-    const value = () => {
-      const next = argv[++i];
-      if (next === undefined) fail(`${flag} needs a value`);
-      return next;
-    };
+  parse(argv, (flag, value) => {
     if (flag === '--json') out.json = true;
     else if (flag === '--minutes') out.seconds = positive(flag, value()) * 60;
     else if (flag === '--seconds') out.seconds = positive(flag, value());
@@ -445,30 +441,7 @@ function parseArgs(argv) {
     else if (flag === '--connections') out.connections = Math.ceil(positive(flag, value()));
     else if (flag === '--row') out.row = value();
     else if (flag === '--max-rss-growth-mb') out.maxRssGrowthMb = nonNegative(flag, value());
-    else fail(`unknown flag ${flag}`);
-  }
+    else return false;
+  });
   return out;
-}
-
-function positive(flag, text) {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) fail(`${flag} must be a positive number`);
-  return n;
-}
-
-function nonNegative(flag, text) {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0) fail(`${flag} must be a number >= 0`);
-  return n;
-}
-
-function ratio(flag, text) {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n < 0 || n > 1) fail(`${flag} must be between 0 and 1`);
-  return n;
-}
-
-function fail(message) {
-  console.error(`soak: ${message}`);
-  process.exit(2);
 }
