@@ -1,4 +1,4 @@
-import { HomeError, type Appliance, type HomeActionHandlers } from 'cekit/home';
+import { HomeError, type Appliance, type HomeDrivers } from 'cekit/home';
 
 /** In-memory state of the simulated devices (one home). */
 export interface HomeState {
@@ -54,10 +54,11 @@ export const appliances: readonly Appliance[] = [
   },
 ];
 
-type Drivers = Record<string, HomeActionHandlers<HomeState>>;
-
-/** Drivers per appliance type; `user` is the home's state (see createSmartHome). */
-export const drivers: Drivers = {
+/**
+ * Drivers per appliance type; `user` is the home's state (see createSmartHome). Typed per type: a handler
+ * for an action the type does not allow (§6.2) is a compile error.
+ */
+export const drivers: HomeDrivers<HomeState> = {
   LIGHT: {
     TurnOn: ({ user }) => void (user.light.on = true),
     TurnOff: ({ user }) => void (user.light.on = false),

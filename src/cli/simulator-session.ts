@@ -131,7 +131,11 @@ export class SimulatorSession {
     if (resolution?.via === 'fallback') {
       out.push(style.yellow(`  ? no sample matched; CEK would send ${resolution.intent}`));
       for (const miss of resolution.nearMisses)
-        out.push(style.yellow(`    near miss ${miss.intent} "${miss.sample}": ${miss.reason}`));
+        out.push(
+          style.yellow(
+            `    near miss ${miss.intent} "${miss.sample}": ${miss.reason}${miss.suggestion === undefined ? '' : ` (did you mean "${miss.suggestion}"?)`}`,
+          ),
+        );
     }
     if (reply.status === 200) {
       out.push(`${style.cyan('ext:')} ${reply.speech || style.dim('(silent)')}`);

@@ -26,6 +26,11 @@ export class BudgetContext implements DispatchContext {
     return this.#controller.signal;
   }
 
+  /** Whether the budget ran out, read without creating the signal. */
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
   abort(reason: unknown): void {
     this.#aborted = true;
     this.#reason = reason;

@@ -1,14 +1,22 @@
 import type { Logger } from '../core/logger.js';
 import type {
   AudioPlayerContext,
+  Card,
   ClovaEvent,
   CustomRequest,
+  DirectiveKey,
+  DirectivePayload,
   Display,
   IntentRequest,
   RequestBody,
   SpeechLanguage,
 } from './protocol/index.js';
-import { ResponseBuilder, type PlayOptions, type StreamDeliverOptions } from './response-builder.js';
+import {
+  ResponseBuilder,
+  type MutationGuard,
+  type PlayOptions,
+  type StreamDeliverOptions,
+} from './response-builder.js';
 import { SlotView } from './slots.js';
 import type { SpeechInput } from './speech.js';
 import type { UserStore } from './storage/store.js';
@@ -86,7 +94,7 @@ export class UserAttributes<U extends object> {
  * attributes, the deadline signal, and the response being built. One object per request; nothing is
  * shared between requests.
  */
-export class Context<T extends ExtensionTypes = ExtensionTypes> {
+export class Context<T extends ExtensionTypes = ExtensionTypes> implements MutationGuard {
   /** The response being built; `say`, `ask`, `play`... below are shortcuts to it. */
   get response(): ResponseBuilder {
     return this.builder;
@@ -98,13 +106,23 @@ export class Context<T extends ExtensionTypes = ExtensionTypes> {
   readonly user: UserAttributes<UserOf<T>>;
   /** Parsed declared slots (intent handlers); see `app.intent(name, { slots }, handler)`. */
   slots: Record<string, unknown> = {};
+  /** Set by `seal()`: the answer is out, response mutations are dropped. */
+  private sealed = false;
+  /** Whether the one "mutation after the answer" warning of this context was logged. */
+  private warnedLate = false;
+  /** The signal, once something asked for it (so checking it never creates it). */
+  private seenSignal: AbortSignal | undefined;
 
   constructor(
     /** The whole request message, as validated. */
     readonly message: CustomRequest,
     /** Language for speech: the request's `locale` when the extension speaks it, else the default. */
     readonly lang: SpeechLanguage,
-    private readonly dispatchContext: { readonly signal: AbortSignal },
+    /**
+     * `signal` is read only when asked for; `aborted`, when the dispatch context has it, tells that the
+     * budget ran out without creating the signal.
+     */
+    private readonly dispatchContext: { readonly signal: AbortSignal; readonly aborted?: boolean },
     readonly log: Logger,
     store: UserStore<Partial<UserOf<T>>> | undefined,
     audioSource: { name: string; logoUrl?: string } | undefined,
@@ -116,7 +134,7 @@ export class Context<T extends ExtensionTypes = ExtensionTypes> {
       ...(audioSource ? { audioSource } : {}),
       ...(request.requestId ? { dialogRequestId: request.requestId } : {}),
     };
-    this.builder = new ResponseBuilder(lang, this.builderDefaults);
+    this.builder = new ResponseBuilder(lang, this.builderDefaults, this);
   }
 
   /**
@@ -124,13 +142,62 @@ export class Context<T extends ExtensionTypes = ExtensionTypes> {
    * on first use, so handlers that never look at it cost nothing.
    */
   get signal(): AbortSignal {
-    return this.dispatchContext.signal;
+    this.seenSignal ??= this.dispatchContext.signal;
+    return this.seenSignal;
   }
 
-  /** Drops whatever was built so far (the error handler starts from an empty response). */
+  /**
+   * Drops whatever was built so far (the error handler starts from an empty response). This starts a
+   * new answer, so it also lifts `seal()`.
+   */
   resetResponse(): ResponseBuilder {
-    this.builder = new ResponseBuilder(this.lang, this.builderDefaults);
+    // Past the budget this is the extension's error path for a handler that failed late (already
+    // logged as such): what it adds is dropped, without a warning blaming a late call of the handler.
+    if (this.budgetSpent()) this.warnedLate = true;
+    this.sealed = false;
+    this.builder = new ResponseBuilder(this.lang, this.builderDefaults, this);
     return this.builder;
+  }
+
+  /**
+   * @internal Called by the extension once the answer is built: from then on every response mutation
+   * through `ctx.*` or `ctx.response.*` is ignored, and the first one logs a warning naming the call
+   * (a handler that forgot to await or return a promise). Never throws: the late call usually runs in
+   * a detached promise, where a throw would be an unhandled rejection.
+   */
+  seal(): void {
+    this.sealed = true;
+  }
+
+  /** Whether the answer is out: `seal()` was called, or the budget ran out and the fallback was sent. */
+  get isSealed(): boolean {
+    return this.sealed || this.budgetSpent();
+  }
+
+  /**
+   * The budget ran out (the endpoint aborted the signal and answered with the fallback). Read without
+   * creating the AbortSignal: from the signal if something already asked for it, else from an
+   * `aborted` flag of the dispatch context when it has one.
+   */
+  private budgetSpent(): boolean {
+    if (this.seenSignal !== undefined) return this.seenSignal.aborted;
+    return this.dispatchContext.aborted === true;
+  }
+
+  /** @internal The seal check of every response mutation; warns once per context. */
+  blocked(method: string): boolean {
+    if (!this.sealed && !this.budgetSpent()) return false;
+    if (!this.warnedLate) {
+      this.warnedLate = true;
+      const call = `ctx.${method}()`;
+      this.log.warn(
+        this.sealed
+          ? `cekit: ${call} after the answer was sent: await the promise, or return it from the handler`
+          : `cekit: ${call} after the response budget ran out (the timeout fallback was sent): answer sooner, or stop the work when ctx.signal aborts`,
+        { method: call, ...describeRequest(this.message.request) },
+      );
+    }
+    return true;
   }
 
   /** `LaunchRequest`, `IntentRequest`, `SessionEndedRequest` or `EventRequest`. */
@@ -172,33 +239,53 @@ export class Context<T extends ExtensionTypes = ExtensionTypes> {
     return slot ? new SlotView(slot) : undefined;
   }
 
+  // The shortcuts check the seal themselves so the warning names `ctx.say()`, not `ctx.response.say()`.
   say(input: SpeechInput): ResponseBuilder {
-    return this.response.say(input);
+    return this.blocked('say') ? this.builder : this.builder.say(input);
   }
   ask(input: SpeechInput, reprompt?: SpeechInput): ResponseBuilder {
-    return this.response.ask(input, reprompt);
+    return this.blocked('ask') ? this.builder : this.builder.ask(input, reprompt);
   }
   speechSet(brief: SpeechInput, verbose: SpeechInput): ResponseBuilder {
-    return this.response.speechSet(brief, verbose);
+    return this.blocked('speechSet') ? this.builder : this.builder.speechSet(brief, verbose);
   }
   play(options: PlayOptions): ResponseBuilder {
-    return this.response.play(options);
+    return this.blocked('play') ? this.builder : this.builder.play(options);
   }
   streamDeliver(options: StreamDeliverOptions): ResponseBuilder {
-    return this.response.streamDeliver(options);
+    return this.blocked('streamDeliver') ? this.builder : this.builder.streamDeliver(options);
   }
   pause(): ResponseBuilder {
-    return this.response.pause();
+    return this.blocked('pause') ? this.builder : this.builder.pause();
   }
   resume(): ResponseBuilder {
-    return this.response.resume();
+    return this.blocked('resume') ? this.builder : this.builder.resume();
   }
   stop(): ResponseBuilder {
-    return this.response.stop();
+    return this.blocked('stop') ? this.builder : this.builder.stop();
   }
   endSession(): ResponseBuilder {
-    return this.response.endSession();
+    return this.blocked('endSession') ? this.builder : this.builder.endSession();
   }
+  /** `response.card`: a KR content template for screen devices; JP does not support cards (see `ResponseBuilder.card`). */
+  card(content: Card): ResponseBuilder {
+    return this.blocked('card') ? this.builder : this.builder.card(content);
+  }
+  /**
+   * A directive by `"Namespace.Name"`: a documented one, or one declared in `CustomDirectives`
+   * (partner directives agreed with LINE, spec §4.2). See `ResponseBuilder.directive`.
+   */
+  directive<K extends DirectiveKey>(name: K, payload: DirectivePayload<K>): ResponseBuilder {
+    return this.blocked('directive') ? this.builder : this.builder.directive(name, payload);
+  }
+}
+
+/** Request type and intent or event name for a log line; never user ids or tokens. */
+function describeRequest(request: RequestBody): Record<string, unknown> {
+  if (request.type === 'IntentRequest') return { type: request.type, intent: request.intent.name };
+  if (request.type === 'EventRequest')
+    return { type: request.type, event: `${request.event.namespace}.${request.event.name}` };
+  return { type: request.type };
 }
 
 /**

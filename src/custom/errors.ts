@@ -19,11 +19,17 @@ export type ResponseErrorCode =
   | 'INSECURE_AUDIO_URL'
   | 'CONFLICTING_PLAYBACK'
   | 'INVALID_AUDIO_ITEM'
+  | 'INVALID_CARD'
+  | 'INVALID_DIRECTIVE'
   | 'RESPONSE_INVALID';
 
-/** Misuse of the framework API itself (calling `next()` twice, registering after start). */
+/**
+ * Misuse of the framework API itself: calling `next()` twice, registering a handler twice, declaring a
+ * slot of an unknown kind (thrown at registration), or a handler returning a value cekit would ignore
+ * (thrown into the error path, so the log names the mistake).
+ */
 export class ExtensionError extends Error {
-  readonly code: 'NEXT_CALLED_TWICE' | 'DUPLICATE_HANDLER';
+  readonly code: 'NEXT_CALLED_TWICE' | 'DUPLICATE_HANDLER' | 'UNKNOWN_SLOT_KIND' | 'HANDLER_RETURNED_VALUE';
   constructor(code: ExtensionError['code'], message: string) {
     super(message);
     this.name = 'ExtensionError';

@@ -4,15 +4,17 @@ import { consoleLogger, describeError, type Logger } from '../core/logger.js';
 import type { MessageKind } from '../core/message-kind.js';
 import { builtinMessages } from './builtin-messages.js';
 import { Context, type ExtensionTypes, type UserOf } from './context.js';
-import { ResponseError } from './errors.js';
+import { didYouMean } from '../core/did-you-mean.js';
+import { ExtensionError, ResponseError } from './errors.js';
+import { BUILTIN_INTENTS } from './handlers.js';
 import type {
+  CheckedEventPattern,
+  CheckedIntentName,
   ErrorHandler,
   EventContext,
   EventOf,
-  EventPattern,
   Handler,
   IntentContext,
-  IntentName,
   LaunchContext,
   Middleware,
   SessionEndedContext,
@@ -20,10 +22,15 @@ import type {
 import { languageOfLocale } from './i18n.js';
 import { compose } from './middleware.js';
 import { parseCustomRequest, validateCustomResponse } from './protocol/validate.js';
-import type { CustomRequest, CustomResponse, SpeechLanguage } from './protocol/index.js';
+import {
+  EVENT_NAMES,
+  type CustomRequest,
+  type CustomResponse,
+  type SpeechLanguage,
+} from './protocol/index.js';
 import { ResponseBuilder } from './response-builder.js';
 import { Router, type Route } from './router.js';
-import { parseSlots, type SlotSpec } from './slots.js';
+import { parseSlots, SLOT_KINDS, type SlotSpec } from './slots.js';
 import type { UserStore } from './storage/store.js';
 import { formatIssue } from '../schema/index.js';
 
@@ -81,6 +88,8 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
   private errorHandler: ErrorHandler<T> | undefined;
   private run: ((ctx: Context<T>) => Promise<void>) | undefined;
   private builtEndpoint: Endpoint | undefined;
+  /** Intents (and `launch`) already warned about for answering nothing. */
+  private readonly warnedSilent = new Set<string>();
 
   constructor(options: ExtensionOptions<T>) {
     this.options = options;
@@ -104,31 +113,106 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
 
   /**
    * An intent (or several) by name, built-in `Clova.*` ones included. Declare slots to get them
-   * parsed and typed: `{ slots: { count: 'number', when: 'datetime' } }`.
+   * parsed and typed: `{ slots: { count: 'number', when: 'datetime' } }`. A `Clova.*` name that is not
+   * a built-in intent is a compile error (and a start-up warning for JavaScript callers).
    */
-  intent(name: IntentName | readonly IntentName[], handler: Handler<IntentContext<T>>): this;
-  intent<const D extends Record<string, SlotSpec>>(
-    name: IntentName | readonly IntentName[],
+  intent<const N extends string>(
+    name: CheckedIntentName<N> | readonly CheckedIntentName<N>[],
+    handler: Handler<IntentContext<T>>,
+  ): this;
+  intent<const N extends string, const D extends Record<string, SlotSpec>>(
+    name: CheckedIntentName<N> | readonly CheckedIntentName<N>[],
     options: { slots: D },
     handler: Handler<IntentContext<T, D>>,
   ): this;
   intent(
-    name: IntentName | readonly IntentName[],
+    name: string | readonly string[],
     second: Handler<IntentContext<T>> | { slots: Record<string, SlotSpec> },
     third?: Handler<IntentContext<T, Record<string, SlotSpec>>>,
   ): this {
     const route: Route<T> =
       typeof second === 'function'
         ? { handler: second as unknown as Handler<Context<T>> }
-        : { handler: third as unknown as Handler<Context<T>>, slots: second.slots };
-    for (const one of typeof name === 'string' ? [name] : name) this.router.onIntent(one, route);
+        : { handler: third as unknown as Handler<Context<T>>, slots: checkSlotSpecs(second.slots) };
+    for (const one of typeof name === 'string' ? [name] : name) {
+      if (one.startsWith('Clova.') && !(BUILTIN_INTENTS as readonly string[]).includes(one)) {
+        this.logger.warn(
+          `cekit: "${one}" is not a built-in intent, so CEK never sends it.${didYouMean(one, BUILTIN_INTENTS)}`,
+          { intent: one },
+        );
+      }
+      this.router.onIntent(one, route);
+    }
     return this;
   }
 
-  /** A client event: `'AudioPlayer.PlayFinished'`, or every event of a namespace: `'AudioPlayer.*'`. */
-  event<const P extends EventPattern>(pattern: P, handler: Handler<EventContext<T, EventOf<P>>>): this {
+  /**
+   * A client event: `'AudioPlayer.PlayFinished'`, or every event of a namespace: `'AudioPlayer.*'`.
+   * In a documented namespace a misspelled name is a compile error (and a start-up warning).
+   */
+  event<const P extends string>(
+    pattern: CheckedEventPattern<P>,
+    handler: Handler<EventContext<T, EventOf<P>>>,
+  ): this {
+    const namespace = pattern.slice(0, Math.max(0, pattern.indexOf('.')));
+    const known = EVENT_NAMES as readonly string[];
+    if (
+      known.some((name) => name.startsWith(`${namespace}.`)) &&
+      pattern !== `${namespace}.*` &&
+      !known.includes(pattern)
+    ) {
+      this.logger.warn(
+        `cekit: "${pattern}" is not a documented ${namespace} event, so it never arrives.${didYouMean(pattern, known)}`,
+        { event: pattern },
+      );
+    }
     this.router.onEvent(pattern, { handler: handler as unknown as Handler<Context<T>> });
     return this;
+  }
+
+  /** The intent names with a handler, for checks against an interaction model. */
+  get registeredIntents(): readonly string[] {
+    return this.router.intentNames;
+  }
+
+  /**
+   * Compares the handlers with an interaction model (`loadModel()` from `cekit/testing`, or any object
+   * of that shape) and logs one warning per mismatch: a handler for an intent the model does not have
+   * (CEK never sends it), a declared slot the intent does not have, a model intent with no handler (it
+   * gets the unhandled fallback). Returns the warnings. `createConversation({ target: app, model })`
+   * runs it.
+   */
+  checkAgainstModel(model: {
+    intents: readonly { name: string; slots?: Readonly<Record<string, unknown>> }[];
+  }): string[] {
+    const problems: string[] = [];
+    const byName = new Map(model.intents.map((intent) => [intent.name, intent]));
+    const names = [...byName.keys()];
+    for (const name of this.router.intentNames) {
+      if (name.startsWith('Clova.')) continue;
+      const intent = byName.get(name);
+      if (!intent) {
+        problems.push(
+          `the handler for intent "${name}" never runs: the interaction model has no such intent.${didYouMean(name, names)}`,
+        );
+        continue;
+      }
+      const slots = Object.keys(intent.slots ?? {});
+      for (const slot of Object.keys(this.router.intent(name)?.slots ?? {})) {
+        if (!slots.includes(slot))
+          problems.push(
+            `intent "${name}" declares slot "${slot}", which the interaction model does not give it.${didYouMean(slot, slots)}`,
+          );
+      }
+    }
+    for (const name of names) {
+      if (!this.router.intent(name))
+        problems.push(
+          `intent "${name}" of the interaction model has no handler: it gets the unhandled fallback.`,
+        );
+    }
+    for (const problem of problems) this.logger.warn(`cekit: ${problem}`);
+    return problems;
   }
 
   /** CEK ended the session (user quit, timeout, error). Any speech is ignored by CEK; clean up here. */
@@ -238,12 +322,15 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
 
   // ---- internals --------------------------------------------------------------------------
 
-  /** Runs the matching handler; returns what it returned (a promise for async handlers). */
+  /** Runs the matching handler; a promise when it is async, else undefined once its result is checked. */
   private route(ctx: Context<T>): unknown {
     const route = this.router.match(ctx);
     if (route) {
       if (route.slots) ctx.slots = parseSlots(route.slots, ctx.intent?.slots);
-      return route.handler(ctx);
+      const result = route.handler(ctx);
+      if (isThenable(result)) return Promise.resolve(result).then((value) => checkResult(value, ctx));
+      checkResult(result, ctx);
+      return undefined;
     }
     const request = ctx.request;
     if (request.type === 'IntentRequest' || request.type === 'LaunchRequest') {
@@ -291,7 +378,11 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
   }
 
   private finish(ctx: Context<T>): CustomResponse {
+    if (ctx.response.isEmpty && !ctx.response.hasSessionChoice) this.warnSilent(ctx);
     const response = ctx.response.build(versionOf(ctx.message), ctx.session as Record<string, unknown>);
+    // From here on the answer is decided: a late ctx.say() is dropped with a warning (the error path
+    // resets the response, which lifts the seal, and builds a new answer).
+    ctx.seal();
     if (ctx.type === 'SessionEndedRequest') {
       // The session is over; nothing may be carried (spec custom-extension.md §1).
       response.sessionAttributes = {};
@@ -305,6 +396,27 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
         );
     }
     return response;
+  }
+
+  /**
+   * A launch or intent answered with nothing said and no session choice is usually a handler that
+   * forgot to speak (or returned its answer): the user hears silence and the session ends. Warned
+   * once per intent, since it repeats on every such request.
+   */
+  private warnSilent(ctx: Context<T>): void {
+    const request = ctx.request;
+    const key =
+      request.type === 'IntentRequest'
+        ? request.intent.name
+        : request.type === 'LaunchRequest'
+          ? 'launch'
+          : undefined;
+    if (key === undefined || this.warnedSilent.has(key)) return;
+    this.warnedSilent.add(key);
+    this.logger.warn(
+      `cekit: the ${key === 'launch' ? 'launch handler' : `handler for intent "${key}"`} answered nothing, so the user hears silence and the session ends. Speak with ctx.say()/ctx.ask(), or call ctx.endSession() to end silently on purpose.`,
+      { ...this.describe(ctx.message as unknown as Record<string, unknown>) },
+    );
   }
 
   private languageOf(request: CustomRequest): SpeechLanguage {
@@ -326,6 +438,38 @@ export function createExtension<T extends ExtensionTypes = ExtensionTypes>(
 
 function versionOf(request: CustomRequest): string {
   return typeof request.version === 'string' && request.version !== '' ? request.version : '1.0';
+}
+
+/**
+ * A handler's answer is what it built on `ctx`; a returned string or response object would be
+ * silently dropped, leaving an empty answer, so it is an error that names the fix.
+ */
+function checkResult(value: unknown, ctx: Context<ExtensionTypes>): void {
+  if (value === undefined || value === null || value instanceof ResponseBuilder || value === ctx) return;
+  const shown =
+    typeof value === 'string'
+      ? `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`
+      : `a value of type ${typeof value}`;
+  const fix =
+    typeof value === 'string'
+      ? `speak it with ctx.say(${JSON.stringify(value.slice(0, 20))})`
+      : 'build the answer with ctx.say()/ctx.ask()';
+  throw new ExtensionError(
+    'HANDLER_RETURNED_VALUE',
+    `The handler returned ${shown}, which cekit ignores: ${fix} instead of returning it.`,
+  );
+}
+
+/** Slot kinds are checked at registration: a typo would otherwise fail on every request. */
+function checkSlotSpecs<D extends Record<string, SlotSpec>>(slots: D): D {
+  for (const [name, spec] of Object.entries(slots)) {
+    if (typeof spec === 'function' || (typeof spec === 'string' && Object.hasOwn(SLOT_KINDS, spec))) continue;
+    throw new ExtensionError(
+      'UNKNOWN_SLOT_KIND',
+      `Slot "${name}": unknown kind ${JSON.stringify(spec)}; use one of ${Object.keys(SLOT_KINDS).join(', ')} or a parser function.${typeof spec === 'string' ? didYouMean(spec, Object.keys(SLOT_KINDS)) : ''}`,
+    );
+  }
+  return slots;
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {

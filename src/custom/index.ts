@@ -9,11 +9,15 @@ export type {
   SessionEndedContext,
   Middleware,
   ErrorHandler,
+  HandlerResult,
   BuiltinIntent,
   IntentName,
+  CheckedIntentName,
   EventPattern,
+  CheckedEventPattern,
   EventOf,
 } from './handlers.js';
+export { BUILTIN_INTENTS } from './handlers.js';
 export { ResponseBuilder, type PlayOptions, type StreamDeliverOptions } from './response-builder.js';
 export { audio, text, type SpeechPart, type SpeechInput } from './speech.js';
 export { SlotView, type SlotSpec, type SlotKinds, type ParsedSlots, type SlotValueOf } from './slots.js';
@@ -33,7 +37,13 @@ export {
   type Duration,
   type Amount,
 } from './slot-values.js';
-export { defineMessages, languageOfLocale, type Catalog, type Messages } from './i18n.js';
+export {
+  defineMessages,
+  languageOfLocale,
+  type Catalog,
+  type MessageCatalog,
+  type Messages,
+} from './i18n.js';
 export { ResponseError, ExtensionError, type ResponseErrorCode } from './errors.js';
 export { memoryStore, fileStore, type UserStore, type FileStoreOptions } from './storage/index.js';
 export * from './protocol/index.js';

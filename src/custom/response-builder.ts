@@ -1,16 +1,25 @@
 import { randomUUID } from 'node:crypto';
+import {
+  directivePayloadIssues,
+  isDocumentedDirective,
+  markRegisteredDirective,
+} from './protocol/directives.js';
 import type {
   AudioItem,
   AudioStream,
+  Card,
   CustomResponse,
   DeliveredAudioStream,
   Directive,
+  DirectiveKey,
+  DirectivePayload,
   OutputSpeech,
   RenderPlayerInfoDirective,
   SpeechInfo,
   Speech,
   SpeechLanguage,
 } from './protocol/index.js';
+import { formatIssue } from '../schema/index.js';
 import { ResponseError } from './errors.js';
 import { toSpeechInfos, type SpeechInput } from './speech.js';
 
@@ -57,6 +66,14 @@ const CONTROLS = new Set([
 const isPlayback = (key: string) => key === 'AudioPlayer.Play' || CONTROLS.has(key);
 
 /**
+ * @internal Who may veto a mutation of the builder: the `Context` owning it, once the answer was sent
+ * (`Context.seal()`) or the budget ran out. `blocked` returns true to drop the call (and warns once).
+ */
+export interface MutationGuard {
+  blocked(method: string): boolean;
+}
+
+/**
  * Builds one Custom extension response. Every method checks its input against the protocol and
  * throws a `ResponseError` naming the mistake, so an invalid response never leaves the handler.
  */
@@ -65,6 +82,7 @@ export class ResponseBuilder {
   private repromptSpeech: SpeechInfo[] | undefined;
   private end: boolean | undefined;
   private readonly directives: Directive[] = [];
+  private cardContent: Card | undefined;
 
   constructor(
     /** Language of plain strings passed to `say`/`reprompt`. */
@@ -73,6 +91,8 @@ export class ResponseBuilder {
       audioSource?: { name: string; logoUrl?: string };
       dialogRequestId?: string;
     } = {},
+    /** @internal The context's seal: once it blocks, every mutation below is dropped. */
+    private readonly guard?: MutationGuard,
   ) {}
 
   /**
@@ -80,6 +100,7 @@ export class ResponseBuilder {
    * SimpleSpeech, several a SpeechList. `ctx.say(['Rolling!', audio(DICE_MP3), 'You got 4.'])`.
    */
   say(input: SpeechInput): this {
+    if (this.guard?.blocked('response.say')) return this;
     if (this.speech.kind === 'set')
       throw new ResponseError(
         'SPEECH_SET_MIXED',
@@ -93,6 +114,7 @@ export class ResponseBuilder {
 
   /** Says `input` and keeps the microphone open; `reprompt` is spoken if the user stays silent. */
   ask(input: SpeechInput, reprompt?: SpeechInput): this {
+    if (this.guard?.blocked('response.ask')) return this;
     this.say(input);
     if (reprompt !== undefined) this.reprompt(reprompt);
     return this.keepSession();
@@ -100,6 +122,7 @@ export class ResponseBuilder {
 
   /** A short and a detailed version; screenless devices pick one (SpeechSet, §4.3). */
   speechSet(brief: SpeechInput, verbose: SpeechInput): this {
+    if (this.guard?.blocked('response.speechSet')) return this;
     if (this.speech.kind !== 'none')
       throw new ResponseError(
         'SPEECH_SET_MIXED',
@@ -118,6 +141,7 @@ export class ResponseBuilder {
 
   /** Speech for when the user says nothing; keeps the session open (it only works then, §4.2). */
   reprompt(input: SpeechInput): this {
+    if (this.guard?.blocked('response.reprompt')) return this;
     if (this.end === true)
       throw new ResponseError(
         'REPROMPT_ENDS_SESSION',
@@ -129,11 +153,13 @@ export class ResponseBuilder {
   }
 
   keepSession(): this {
+    if (this.guard?.blocked('response.keepSession')) return this;
     this.end = false;
     return this;
   }
 
   endSession(): this {
+    if (this.guard?.blocked('response.endSession')) return this;
     if (this.repromptSpeech)
       throw new ResponseError(
         'REPROMPT_ENDS_SESSION',
@@ -145,6 +171,7 @@ export class ResponseBuilder {
 
   /** `AudioPlayer.Play`: plays (or enqueues) an audio stream with progress reports. */
   play(options: PlayOptions): this {
+    if (this.guard?.blocked('response.play')) return this;
     const source = options.source ?? this.defaults.audioSource;
     if (!source)
       throw new ResponseError(
@@ -178,6 +205,7 @@ export class ResponseBuilder {
 
   /** `AudioPlayer.StreamDeliver`: the answer to `AudioPlayer.StreamRequested`. */
   streamDeliver(options: StreamDeliverOptions): this {
+    if (this.guard?.blocked('response.streamDeliver')) return this;
     checkHttps(options.audioStream.url, 'streamDeliver() audioStream.url');
     return this.addDirective('AudioPlayer', 'StreamDeliver', {
       audioItemId: options.audioItemId,
@@ -186,18 +214,65 @@ export class ResponseBuilder {
   }
 
   pause(): this {
+    if (this.guard?.blocked('response.pause')) return this;
     return this.addDirective('PlaybackController', 'Pause', {});
   }
   resume(): this {
+    if (this.guard?.blocked('response.resume')) return this;
     return this.addDirective('PlaybackController', 'Resume', {});
   }
   stop(): this {
+    if (this.guard?.blocked('response.stop')) return this;
     return this.addDirective('PlaybackController', 'Stop', {});
   }
 
   /** `TemplateRuntime.RenderPlayerInfo` (KR only): playlist data for a screen. */
   renderPlayerInfo(payload: RenderPlayerInfoDirective['payload']): this {
+    if (this.guard?.blocked('response.renderPlayerInfo')) return this;
     return this.addDirective('TemplateRuntime', 'RenderPlayerInfo', payload);
+  }
+
+  /**
+   * Any directive by `"Namespace.Name"`: a documented one (its payload is checked now), or one the
+   * spec does not list, which needs LINE's prior agreement (§4.2) and must be declared first in the
+   * `CustomDirectives` interface (module augmentation); only then does the call type-check, and the
+   * response validator accepts the directive because this method built it. cekit adds the header's
+   * `messageId` and `dialogRequestId`.
+   *
+   * @example
+   * ctx.directive('Partner.ShowCoupon', { couponId: 'C-1' });
+   */
+  directive<K extends DirectiveKey>(name: K, payload: DirectivePayload<K>): this {
+    if (this.guard?.blocked('response.directive')) return this;
+    const dot = typeof name === 'string' ? name.indexOf('.') : -1;
+    if (dot <= 0 || dot === name.length - 1)
+      throw new ResponseError(
+        'INVALID_DIRECTIVE',
+        `directive(): names look like "Namespace.Name", got ${JSON.stringify(name) ?? 'undefined'}.`,
+      );
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload))
+      throw new ResponseError('INVALID_DIRECTIVE', `directive(${name}): the payload must be an object.`);
+    if (isDocumentedDirective(name)) {
+      const issues = directivePayloadIssues(name, payload);
+      if (issues.length > 0)
+        throw new ResponseError('INVALID_DIRECTIVE', `directive(${name}): ${formatIssue(issues[0]!)}`);
+    }
+    this.addDirective(name.slice(0, dot), name.slice(dot + 1), payload);
+    if (!isDocumentedDirective(name)) markRegisteredDirective(this.directives[this.directives.length - 1]!);
+    return this;
+  }
+
+  /**
+   * `response.card` (spec §4.2). KR: a content template shown on screen devices (its schemas are in
+   * the KR CIC content-template docs); `{}` shows the speech text. **JP: cards are not supported for
+   * Custom extensions** (2020-04 and later), leave it unset there. Replaces any card set before.
+   */
+  card(content: Card): this {
+    if (this.guard?.blocked('response.card')) return this;
+    if (content === null || typeof content !== 'object' || Array.isArray(content))
+      throw new ResponseError('INVALID_CARD', 'card(): the card is an object (a content template, or {}).');
+    this.cardContent = content;
+    return this;
   }
 
   private addDirective(namespace: string, name: string, payload: object): this {
@@ -223,7 +298,17 @@ export class ResponseBuilder {
 
   /** Whether anything was said or directed yet (middleware can tell if a handler answered). */
   get isEmpty(): boolean {
-    return this.speech.kind === 'none' && this.directives.length === 0 && !this.repromptSpeech;
+    return (
+      this.speech.kind === 'none' &&
+      this.directives.length === 0 &&
+      !this.repromptSpeech &&
+      this.cardContent === undefined
+    );
+  }
+
+  /** Whether `endSession()`, `keepSession()`, `ask()` or `reprompt()` chose the session's fate explicitly. */
+  get hasSessionChoice(): boolean {
+    return this.end !== undefined;
   }
 
   /** Whether the built response will end the session: explicit choice, else open only with a reprompt. */
@@ -238,7 +323,7 @@ export class ResponseBuilder {
       response: {
         outputSpeech: toOutputSpeech(this.speech),
         ...(this.repromptSpeech ? { reprompt: { outputSpeech: listSpeech(this.repromptSpeech) } } : {}),
-        card: {},
+        card: this.cardContent ?? {},
         directives: this.directives,
         shouldEndSession: this.endsSession,
       },

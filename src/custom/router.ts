@@ -41,6 +41,16 @@ export class Router<T extends ExtensionTypes> {
     this.events.set(pattern, route);
   }
 
+  /** The route of one intent, if registered. */
+  intent(name: string): Route<T> | undefined {
+    return this.intents.get(name);
+  }
+
+  /** Intent names with a handler, in registration order. */
+  get intentNames(): readonly string[] {
+    return [...this.intents.keys()];
+  }
+
   onMatch(test: (ctx: Context<T>) => boolean, route: Route<T>): void {
     this.predicates.push({ test, route });
   }

@@ -82,7 +82,8 @@ export type ParsedSlots<D extends Record<string, SlotSpec>> = {
   readonly [K in keyof D]: SlotValueOf<D[K]> | undefined;
 };
 
-const PARSERS: { [K in keyof SlotKinds]: (slot: SlotView) => SlotKinds[K] | undefined } = {
+/** The built-in slot kinds, by name (checked at registration). */
+export const SLOT_KINDS: { [K in keyof SlotKinds]: (slot: SlotView) => SlotKinds[K] | undefined } = {
   string: (slot) => (slot.raw.value === null ? undefined : slot.value),
   number: (slot) => slot.number(),
   amount: (slot) => slot.amount(),
@@ -105,7 +106,7 @@ export function parseSlots(
     }
     const spec = declared[name]!;
     const view = new SlotView(slot);
-    const value = typeof spec === 'function' ? spec(view) : PARSERS[spec](view);
+    const value = typeof spec === 'function' ? spec(view) : SLOT_KINDS[spec](view);
     out[name] = value ?? undefined;
   }
   return out;

@@ -1,79 +1,31 @@
+/**
+ * The Clova Home framework: `HomeExtension` validates a request, resolves its access token and routes it
+ * to discovery, a scene or the appliance's handler, turning every failure into a `…Error` reply (§5).
+ */
+
 import { createEndpoint, type Endpoint, type EndpointOptions } from '../core/endpoint.js';
 import type { DispatchContext, Dispatcher } from '../core/dispatcher.js';
 import { RejectionError } from '../core/errors.js';
 import { consoleLogger, type Logger } from '../core/logger.js';
 import { formatIssue } from '../schema/index.js';
-import { allowedActions, typeAllows } from './allowed-actions.js';
+import { normaliseRequest } from './accept-both.js';
+import { anyTypeAllows } from './allowed-actions.js';
+import type { HomeAccount } from './appliance.js';
+import { defaultActions, discoverAppliances, type DefaultActions } from './discovery.js';
 import { HomeError, type HomeErrorName } from './errors.js';
+import { HandlerTable, type HomeActionHandlers, type HomeDrivers } from './handlers.js';
+import { isPromise } from './maybe-promise.js';
+import { homeMessage, validateHomeMessage, type HomeMessage, type HomeMessageName } from './messages.js';
+import { isQuery, type ApplianceActionName, type RequestPayloadOf } from './names.js';
+import { findOutOfRange } from './ranges.js';
 import {
-  homeMessage,
-  validateHomeMessage,
-  type ApplianceInfo,
-  type HomeMessage,
-  type HomeMessageName,
-  type HomePayload,
-} from './messages.js';
-import { findOutOfRange, type Range } from './ranges.js';
-
-type ActionOf<N> = N extends `${infer A}Request` ? A : never;
-/** The 87 control/query actions (spec clova-home-extension.md §4.3), e.g. `'TurnOn'`, `'GetHumidity'`. */
-export type HomeActionName = Exclude<ActionOf<HomeMessageName>, 'DiscoverAppliances' | 'DiscoverScenes'>;
-/** The success reply of an action: `…Confirmation` for control, `…Response` for queries (§1). */
-export type ReplyNameOf<A extends HomeActionName> = Extract<
-  HomeMessageName,
-  `${A}Confirmation` | `${A}Response`
->;
-export type RequestPayloadOf<A extends HomeActionName> = HomePayload<`${A}Request` & HomeMessageName>;
-export type ReplyPayloadOf<A extends HomeActionName> = HomePayload<ReplyNameOf<A>>;
-
-/** One device, as the developer describes it; discovery (§3, §6.1) is built from this. */
-export interface Appliance {
-  id: string;
-  /** A type from spec §6.2 (`LIGHT`, `AIRCONDITIONER`, …); decides the allowed actions. */
-  type: string;
-  name: string;
-  manufacturer: string;
-  model: string;
-  /** Location code (§6.6), e.g. `LIVING_ROOM`. */
-  location?: string;
-  description?: string;
-  version?: string;
-  /** Default true. An unreachable appliance answers `TargetOfflineError` (§5). */
-  reachable?: boolean;
-  /** Actions the device really supports (§2); default: every action its type allows. */
-  actions?: readonly string[];
-  /** Bounds for request values, by payload field: `{ targetTemperature: { min: 18, max: 30 } }`. */
-  ranges?: Readonly<Record<string, Range>>;
-  /** Modes accepted by SetMode/ReleaseMode; another mode answers `UnsupportedOperationError` (§2). */
-  modes?: readonly string[];
-  /** Echoed back by CLOVA in requests (§6.1 additionalApplianceDetails). */
-  details?: Record<string, unknown>;
-  tags?: readonly string[];
-  isIr?: boolean;
-}
-
-/** What an action handler receives. */
-export interface HomeActionContext<A extends HomeActionName, U> {
-  readonly action: A;
-  readonly appliance: Appliance;
-  readonly user: U;
-  /** The request payload (typed per action); contains the access token: never log it. */
-  readonly request: RequestPayloadOf<A>;
-  readonly signal: AbortSignal;
-}
-
-export type HomeActionHandler<A extends HomeActionName, U> = (
-  context: HomeActionContext<A, U>,
-) => ReplyPayloadOf<A> | void | Promise<ReplyPayloadOf<A> | void>;
-
-/** One handler per action name; also the shape of a per-appliance-type driver. */
-export type HomeActionHandlers<U> = { [A in HomeActionName]?: HomeActionHandler<A, U> };
-
-/** The user behind an access token and the appliances they own. */
-export interface HomeAccount<U> {
-  user: U;
-  appliances: readonly Appliance[];
-}
+  actionScene,
+  discoverScenes,
+  type HomeScene,
+  type HomeSceneContext,
+  type SceneList,
+} from './scenes.js';
+import { HomeWarnings } from './warnings.js';
 
 export interface HomeExtensionOptions<U> extends Omit<EndpointOptions, 'dispatcher'> {
   /**
@@ -84,15 +36,22 @@ export interface HomeExtensionOptions<U> extends Omit<EndpointOptions, 'dispatch
   /** Handlers by action name; they win over drivers. */
   actions?: HomeActionHandlers<U>;
   /** Handlers by appliance type (§6.2), e.g. `{ LIGHT: lightDriver }`. */
-  drivers?: Readonly<Record<string, HomeActionHandlers<U>>>;
-  /** Scenes for `DiscoverScenesRequest` (JP only, §3). Default none. */
-  scenes?: (user: U) => HomePayload<'DiscoverScenesResponse'>['discoveredScenes'];
+  drivers?: HomeDrivers<U>;
+  /** The user's scenes, for `DiscoverScenesRequest` and to find the target of `ActionSceneRequest` (JP, §3). Default none. */
+  scenes?: (user: U) => readonly HomeScene[] | Promise<readonly HomeScene[]>;
+  /**
+   * Runs a scene (`ActionSceneRequest`, JP §4.4.4); answers `ActionSceneConfirmation`. A `sceneId` that
+   * `scenes(user)` does not list answers `NoSuchTargetError` before this runs.
+   */
+  actionScene?: (context: HomeSceneContext<U>) => void | Promise<void>;
   /** Check every reply against the generated schemas (a bad reply becomes `DriverInternalError`, never sent). Default on, in production too (about 2 µs per request). */
   validateReplies?: boolean;
 }
 
-type AnyHandler = (context: HomeActionContext<HomeActionName, unknown>) => unknown;
-type Request = HomeMessage & { payload: { accessToken: string; appliance?: { applianceId: string } } };
+/** A validated request: the fields routing and failure logs read. */
+type Request = HomeMessage & {
+  payload: { accessToken: string; appliance?: { applianceId: string }; scene?: { sceneId: string } };
+};
 
 /**
  * Creates a Clova Home extension: a core `Dispatcher` for `home` messages that also owns a verified
@@ -107,10 +66,17 @@ export class HomeExtension<U = unknown> implements Dispatcher {
   private builtEndpoint: Endpoint | undefined;
   private readonly logger: Logger;
   private readonly validateReplies: boolean;
+  private readonly handlers: HandlerTable;
+  private readonly defaultActions: DefaultActions;
+  private readonly warnings: HomeWarnings;
 
   constructor(private readonly options: HomeExtensionOptions<U>) {
     this.logger = options.logger ?? consoleLogger();
     this.validateReplies = options.validateReplies ?? true;
+    this.handlers = new HandlerTable(options.actions, options.drivers);
+    this.defaultActions = defaultActions(this.handlers);
+    this.warnings = new HomeWarnings(this.logger);
+    this.warnings.checkOptions(this.handlers, options);
   }
 
   /** The verified endpoint serving this extension, created on first use. */
@@ -130,10 +96,12 @@ export class HomeExtension<U = unknown> implements Dispatcher {
   }
 
   describe(message: Record<string, unknown>): Record<string, unknown> {
-    const payload = message.payload as { appliance?: { applianceId?: unknown } } | undefined;
+    const payload = message.payload as
+      { appliance?: { applianceId?: unknown }; scene?: { sceneId?: unknown } } | undefined;
     return {
       name: (message.header as { name?: unknown } | undefined)?.name,
       applianceId: payload?.appliance?.applianceId,
+      ...(payload?.scene ? { sceneId: payload.scene.sceneId } : {}),
     };
   }
 
@@ -147,16 +115,16 @@ export class HomeExtension<U = unknown> implements Dispatcher {
       const reply = this.answer(request, context);
       return isPromise(reply)
         ? reply.then(
-            (value) => this.checked(value, request),
+            (value) => this.checkedReply(value, request),
             (error: unknown) => this.failed(error, request),
           )
-        : this.checked(reply, request);
+        : this.checkedReply(reply, request);
     } catch (error) {
       return this.failed(error, request);
     }
   }
 
-  private checked(reply: HomeMessage, request: Request): HomeMessage {
+  private checkedReply(reply: HomeMessage, request: Request): HomeMessage {
     if (this.validateReplies) {
       const issues = validateHomeMessage(reply);
       if (issues.length > 0) {
@@ -176,6 +144,7 @@ export class HomeExtension<U = unknown> implements Dispatcher {
     this.logger.error('Clova Home handler failed; answering DriverInternalError', {
       name: request.header.name,
       applianceId: request.payload.appliance?.applianceId,
+      ...(request.payload.scene ? { sceneId: request.payload.scene.sceneId } : {}),
       error: error instanceof Error ? error.message : String(error),
     });
     return homeMessage('DriverInternalError', {});
@@ -203,21 +172,22 @@ export class HomeExtension<U = unknown> implements Dispatcher {
     if (!account) return homeMessage('InvalidAccessTokenError', {});
 
     if (name === 'DiscoverAppliancesRequest') {
-      return homeMessage('DiscoverAppliancesResponse', {
-        discoveredAppliances: account.appliances.map(toApplianceInfo),
-      });
+      this.warnings.checkAccount(account, this.handlers);
+      return discoverAppliances(account, this.defaultActions);
     }
-    if (name === 'DiscoverScenesRequest') {
-      return homeMessage('DiscoverScenesResponse', {
-        discoveredScenes: this.options.scenes?.(account.user) ?? [],
-      });
+    if (name === 'DiscoverScenesRequest') return discoverScenes(this.scenesOf(account.user));
+    if (name === 'ActionSceneRequest') {
+      const payload = request.payload as unknown as RequestPayloadOf<'ActionScene'>;
+      const scenes = this.scenesOf(account.user);
+      return actionScene(scenes, this.options.actionScene, account.user, payload, context);
     }
 
-    const action = name.slice(0, -'Request'.length) as HomeActionName;
+    const action = name.slice(0, -'Request'.length) as ApplianceActionName;
     const applianceId = request.payload.appliance?.applianceId;
     const appliance = account.appliances.find((candidate) => candidate.id === applianceId);
     if (!appliance) return homeMessage('NoSuchTargetError', {});
-    if (!typeAllows(appliance.type, action) || (appliance.actions && !appliance.actions.includes(action))) {
+    const types = appliance.type as string | readonly string[];
+    if (!anyTypeAllows(types, action) || (appliance.actions && !appliance.actions.includes(action))) {
       return homeMessage('UnsupportedOperationError', {});
     }
     if (appliance.reachable === false) {
@@ -226,20 +196,19 @@ export class HomeExtension<U = unknown> implements Dispatcher {
         return homeMessage('HealthCheckResponse', { isReachable: false, isTurnOn: false });
       return homeMessage('TargetOfflineError', {});
     }
-    const payload = request.payload as unknown as Record<string, unknown>;
+    // "Accept both" (§4.4 notes): the handler and the checks below see the documented form only.
+    const payload = normaliseRequest(action, request.payload as unknown as Record<string, unknown>);
     const range = findOutOfRange(payload, appliance.ranges);
     if (range)
       return homeMessage('ValueOutOfRangeError', { minimumValue: range.min, maximumValue: range.max });
     if (appliance.modes && (action === 'SetMode' || action === 'ReleaseMode')) {
-      const mode = payload.mode as { value?: unknown } | string;
-      const value = typeof mode === 'string' ? mode : mode.value;
+      const value = (payload.mode as { value?: unknown }).value;
       if (typeof value !== 'string' || !appliance.modes.includes(value)) {
         return homeMessage('UnsupportedOperationError', {});
       }
     }
 
-    const handler = (this.options.actions?.[action] ?? this.options.drivers?.[appliance.type]?.[action]) as
-      AnyHandler | undefined;
+    const handler = this.handlers.find(types, action);
     if (!handler) {
       // §4.4 HealthCheck answered automatically: a registered, reachable device is reachable.
       if (action === 'HealthCheck')
@@ -256,36 +225,14 @@ export class HomeExtension<U = unknown> implements Dispatcher {
         return context.signal;
       },
     });
-    const replyName = (
-      action.startsWith('Get') || action === 'HealthCheck' ? `${action}Response` : `${action}Confirmation`
-    ) as HomeMessageName;
+    const replyName = (isQuery(action) ? `${action}Response` : `${action}Confirmation`) as HomeMessageName;
     return isPromise(result)
       ? result.then((value) => homeMessage(replyName, (value ?? {}) as never))
       : homeMessage(replyName, (result ?? {}) as never);
   }
-}
 
-function isPromise<T>(value: T | Promise<T>): value is Promise<T> {
-  return typeof (value as { then?: unknown } | undefined)?.then === 'function';
-}
-
-function toApplianceInfo(appliance: Appliance): ApplianceInfo {
-  // §6.1: discovery must fill every field except additionalApplianceDetails.
-  return {
-    applianceId: appliance.id,
-    applianceTypes: [appliance.type],
-    // Appliance.actions takes plain strings (devices often come from data); reply validation catches a
-    // name that is not an action of §4.3.
-    actions: [...(appliance.actions ?? allowedActions(appliance.type))] as HomeActionName[],
-    friendlyName: appliance.name,
-    friendlyDescription: appliance.description ?? appliance.name,
-    isIr: appliance.isIr ?? false,
-    isReachable: appliance.reachable ?? true,
-    manufacturerName: appliance.manufacturer,
-    modelName: appliance.model,
-    version: appliance.version ?? '1.0',
-    location: appliance.location ?? '',
-    tags: [...(appliance.tags ?? [])],
-    ...(appliance.details ? { additionalApplianceDetails: appliance.details } : {}),
-  };
+  /** The `scenes` option's list for this user; none without the option. */
+  private scenesOf(user: U): SceneList {
+    return this.options.scenes?.(user) ?? [];
+  }
 }

@@ -13,6 +13,21 @@ export const homeHeader = s.object({
 export const homeEnvelope = s.object({ header: homeHeader, payload: s.record(s.unknown()) });
 export type HomeHeader = Infer<typeof homeHeader>;
 
+/**
+ * KR `additionalApplianceDetails.actionDetails[]` (§6.1): value constraints CLOVA checks before forwarding
+ * a request. `enumValues` lists the allowed values of a `string`/`number` constraint; `minValue`/`maxValue`
+ * bound a `boundedNumber` one (inclusive).
+ */
+export const actionDetail = s.object({
+  action: actionName,
+  allowableValue: s.object({
+    type: s.enumOf(['string', 'number', 'boundedNumber']),
+    enumValues: s.optional(s.union([s.array(s.string()), s.array(s.number())])),
+    minValue: s.optional(s.number()),
+    maxValue: s.optional(s.number()),
+  }),
+});
+
 /** Full ApplianceInfoObject as sent in discovery (§6.1). */
 export const applianceInfo = s.object({
   applianceId: s.string({ minLength: 1 }),
@@ -20,7 +35,10 @@ export const applianceInfo = s.object({
   // §6.1: names from §4.3's "Action" column; CLOVA refuses a user's request for an action not listed here.
   actions: s.optional(s.array(actionName)),
   actionsNeededUserConfirmation: s.optional(s.array(actionName)),
-  additionalApplianceDetails: s.optional(s.nullable(s.record(s.unknown()))),
+  // Free-form maker data (echoed back in requests), with one structured member in KR.
+  additionalApplianceDetails: s.optional(
+    s.nullable(s.object({ actionDetails: s.optional(s.array(actionDetail)) })),
+  ),
   friendlyName: s.optional(s.string()),
   friendlyDescription: s.optional(s.string()),
   isIr: s.optional(s.boolean()),

@@ -457,10 +457,21 @@ export function discriminated<K extends string, const M extends Record<string, O
   );
 }
 
-/** Refines a schema with an extra rule (cross-field constraints); the rule runs only if the base passed. */
+/**
+ * Refines a schema with an extra rule (cross-field constraints); the rule runs only if the base passed.
+ * `jsonSchema` is the same rule written as JSON Schema; it is added to the base's with `allOf`, so the
+ * published schema refuses what `rule` refuses. It is required on purpose: a rule without its JSON
+ * Schema form would make the runtime check and the published schema disagree
+ * (test/custom/schema-agreement.test.ts runs both on one corpus).
+ *
+ * @example
+ * s.refine(lyrics, (v) => (v.data ?? v.url) == null ? { message: 'needs data or url' } : undefined,
+ *   { anyOf: [{ required: ['data'] }, { required: ['url'] }] });
+ */
 export function refine<T>(
   base: Schema<T>,
   rule: (value: T) => { path?: PathSegment[]; message: string } | undefined,
+  jsonSchema: JsonSchema,
 ): Schema<T> {
   return make<T>(
     (value, path, issues) => {
@@ -475,7 +486,11 @@ export function refine<T>(
           message: problem.message,
         });
     },
-    () => base.toJSONSchema(),
+    () => {
+      const json = base.toJSONSchema();
+      const allOf = Array.isArray(json.allOf) ? (json.allOf as JsonSchema[]) : [];
+      return { ...json, allOf: [...allOf, jsonSchema] };
+    },
     base.description,
   );
 }

@@ -17,6 +17,7 @@ import {
 } from './home-requests.js';
 import { HomeReply } from './home-reply.js';
 import type { InteractionModel } from './model.js';
+import { didYouMean } from '../core/did-you-mean.js';
 import { ReplyProblemError } from './problems.js';
 import { Reply } from './reply.js';
 import { createResolver, type Resolution, type Resolver } from './resolve.js';
@@ -86,6 +87,10 @@ export class Conversation {
     this.options = options;
     this.transport = toTransport(options.target);
     this.resolver = options.model ? createResolver(options.model) : undefined;
+    // An in-process extension can be compared with the model: misspelled handlers show up in the test log.
+    const target = options.target as { checkAgainstModel?: (model: InteractionModel) => string[] };
+    if (options.model && typeof target.checkAgainstModel === 'function')
+      target.checkAgainstModel(options.model);
   }
 
   /** The current session id, or undefined when no session is open. */
@@ -108,8 +113,12 @@ export class Conversation {
     return this.sendCustom((options) => buildLaunchRequest(options));
   }
 
-  /** An utterance that matched `name`; outside a session it is a one-shot request in a new one (§1). */
+  /**
+   * An utterance that matched `name`; outside a session it is a one-shot request in a new one (§1).
+   * With a `model`, a name or slot the model does not have throws: CEK could never send it.
+   */
   intent(name: string, slots: Record<string, SlotInput> = {}): Promise<Reply> {
+    if (this.options.model) checkIntentInModel(this.options.model, name, slots);
     return this.sendCustom((options) => buildIntentRequest(name, slots, options));
   }
 
@@ -276,6 +285,23 @@ export class Conversation {
   private checked(reply: Reply): Reply {
     if (this.options.strict !== false) reply.assertValid();
     return reply;
+  }
+}
+
+function checkIntentInModel(model: InteractionModel, name: string, slots: Record<string, SlotInput>): void {
+  if (name.startsWith('Clova.')) return;
+  const intent = model.intents.find((candidate) => candidate.name === name);
+  const names = model.intents.map((candidate) => candidate.name);
+  if (!intent)
+    throw new TypeError(
+      `intent("${name}"): the interaction model has no such intent, so CEK never sends it.${didYouMean(name, names)}`,
+    );
+  const known = Object.keys(intent.slots);
+  for (const slot of Object.keys(slots)) {
+    if (!known.includes(slot))
+      throw new TypeError(
+        `intent("${name}"): the interaction model gives it no slot "${slot}".${didYouMean(slot, known)}`,
+      );
   }
 }
 

@@ -1,19 +1,22 @@
+import { closestName } from '../core/did-you-mean.js';
 import type { Slot } from '../custom/protocol/index.js';
 import type { InteractionModel, IntentModel, SamplePart } from './model.js';
 import { compactOf, normalizeUtterance } from './normalize.js';
-import { slotReader, type SlotReader } from './slot-readers.js';
+import { splitNumberAndUnit } from './numbers.js';
+import { slotReader, type SlotReader, type SlotReaderOptions } from './slot-readers.js';
 
 /**
  * Turns a typed sentence into what CEK would send (spec interaction-model.md §2.4: CLOVA's NLU is a
  * trained model and its matching is not documented, so this is cekit's own, deterministic choice):
- * 1. normalise (NFKC, lower case, punctuation dropped) and compare space-free, so "3個振って" and
- *    "roll 3 dice" work alike;
- * 2. match every sample utterance, a slot placeholder taking any span its type accepts (custom types:
- *    a representative word or synonym, delivered as the representative, §2.2; number types: digits,
- *    kanji or English number words, §4.1; other built-in types: the spoken text);
+ * 1. normalise (NFKC, lower case, punctuation dropped but a decimal point kept) and compare space-free,
+ *    so "3個振って" and "roll 3 dice" work alike;
+ * 2. match every sample utterance, a slot placeholder taking any span its type accepts, delivered in
+ *    the type's §4 format (slot-readers.ts: custom types give the representative word, §2.2; number
+ *    types digits, `unit`s spelled as CEK does; dates ISO 8601 with `valueType`; places the spoken text);
  * 3. prefer the match with the most literal characters, then model order;
  * 4. else built-in intent phrases (§3), else `Clova.FallbackIntent` when enabled, else `Clova.GuideIntent`,
- *    with the closest samples and why each failed (`nearMisses`).
+ *    with the closest samples and why each failed (`nearMisses`): a sample that fits but for a slot
+ *    value its type refuses says so, with the type's closest word as `suggestion`.
  */
 export interface Resolution {
   /** What the user's words end up as: an intent, or the end of the session ("終了して", "exit"). */
@@ -34,6 +37,11 @@ export interface NearMiss {
   /** 0..1, how much of the sentence the sample explained. */
   score: number;
   reason: string;
+  /**
+   * When the miss looks like a typo: the word it may be a typo of (a custom slot type's word for a
+   * refused slot value, "ペペロニピザ" ⇒ "ペパロニピザ"; a built-in phrase, "cancle" ⇒ "cancel").
+   */
+  suggestion?: string;
 }
 
 const BUILTIN_PHRASES: Record<string, readonly string[]> = {
@@ -84,7 +92,11 @@ export interface Resolver {
   resolve(text: string): Resolution;
 }
 
-export function createResolver(model: InteractionModel): Resolver {
+/**
+ * `now`: the clock for CLOVA.DATETIME and CLOVA.DATETIME_RECENT slots (§4.3 resolves 「火曜日」 relative to
+ * it, in Japan time); default the current time.
+ */
+export function createResolver(model: InteractionModel, options: SlotReaderOptions = {}): Resolver {
   const samples: CompiledSample[] = model.intents.flatMap((intent) =>
     intent.samples.map(({ source, parts }) => {
       const compactParts: CompiledSample['parts'] = parts.map((part) =>
@@ -103,7 +115,7 @@ export function createResolver(model: InteractionModel): Resolver {
   const readers = new Map<string, SlotReader>();
   const readerFor = (type: string): SlotReader => {
     let reader = readers.get(type);
-    if (!reader) readers.set(type, (reader = slotReader(type, model)));
+    if (!reader) readers.set(type, (reader = slotReader(type, model, options)));
     return reader;
   };
 
@@ -114,7 +126,7 @@ export function createResolver(model: InteractionModel): Resolver {
       const misses: NearMiss[] = [];
       for (const sample of samples) {
         if (best && best.sample.literalLength >= sample.literalLength) continue;
-        const attempt = matchSample(sample, input, readerFor);
+        const attempt = matchSample(sample, input, readerFor, model);
         if (attempt.slots) best = { sample, slots: attempt.slots };
         else misses.push(attempt.miss);
       }
@@ -134,6 +146,24 @@ export function createResolver(model: InteractionModel): Resolver {
       }
       if (EXIT_PHRASES.includes(input.compact))
         return { type: 'SessionEndedRequest', intent: '', slots: {}, via: 'exit', nearMisses: [] };
+      // A typo of a built-in phrase ("cancle") is a near miss too.
+      const phrases = Object.entries(BUILTIN_PHRASES).flatMap(([intent, list]) =>
+        list.map((phrase) => ({ intent, phrase })),
+      );
+      const typo = closestName(
+        input.compact,
+        phrases.map(({ phrase }) => phrase),
+      );
+      if (typo !== undefined) {
+        const { intent } = phrases.find(({ phrase }) => phrase === typo)!;
+        misses.push({
+          intent,
+          sample: typo,
+          score: Math.round(similarity(input.compact, typo) * 100) / 100,
+          reason: `"${input.spaced}" is close to the built-in phrase "${typo}" of ${intent}`,
+          suggestion: typo,
+        });
+      }
       const nearMisses = misses
         .filter((miss) => miss.score >= MIN_NEAR_MISS_SCORE)
         .sort((a, b) => b.score - a.score)
@@ -158,36 +188,45 @@ function matchSample(
   sample: CompiledSample,
   input: Prepared,
   readerFor: (type: string) => SlotReader,
+  model: InteractionModel,
 ): Attempt {
   const text = input.compact;
   let furthest = 0;
   let reason = `no part of the sentence fits "${sample.source}"`;
+  let suggestion: string | undefined;
   const found: Record<string, Slot> = {};
-  const note = (pos: number, why: string) => {
+  const note = (pos: number, why: string, word?: string) => {
     if (pos >= furthest) {
       furthest = pos;
       reason = why;
+      suggestion = word;
     }
   };
+  /** Lenient pass: a slot may take a span its type refuses; the refusals are kept here. */
+  let lenient = false;
+  const refused: { slot: string; type: string; spoken: string; length: number }[] = [];
 
   const walk = (index: number, pos: number): boolean => {
     if (index === sample.parts.length) {
       if (pos === text.length) return true;
-      note(pos, `the sentence goes on after the sample: "${spacedSlice(input, pos, text.length)}"`);
+      if (!lenient)
+        note(pos, `the sentence goes on after the sample: "${spacedSlice(input, pos, text.length)}"`);
       return false;
     }
     const part = sample.parts[index]!;
     if (part.slot === undefined) {
       const literal = part.text!;
       if (text.startsWith(literal, pos)) return walk(index + 1, pos + literal.length);
-      note(
-        pos,
-        `expected "${part.shown ?? literal}" where the sentence has "${spacedSlice(input, pos, text.length) || '(end)'}"`,
-      );
+      if (!lenient)
+        note(
+          pos,
+          `expected "${part.shown ?? literal}" where the sentence has "${spacedSlice(input, pos, text.length) || '(end)'}"`,
+        );
       return false;
     }
     const type = sample.intent.slots[part.slot]!;
     const next = sample.parts[index + 1];
+    const ends: number[] = [];
     for (let end = pos + 1; end <= text.length; end++) {
       // A slot must be followed by the next literal (or end the sentence): only try those spans.
       if (
@@ -196,27 +235,91 @@ function matchSample(
           : next === undefined && end !== text.length
       )
         continue;
+      ends.push(end);
+    }
+    if (!lenient && ends.length === 0 && pos < text.length && next?.text !== undefined) {
+      note(
+        pos,
+        `expected "${next.shown ?? next.text}" after slot ${part.slot}, the sentence has "${spacedSlice(input, pos, text.length)}"`,
+      );
+    }
+    const refusedEnds: number[] = [];
+    for (const end of ends) {
       const spoken = spacedSlice(input, pos, end);
       const value = readerFor(type)(text.slice(pos, end), spoken);
       if (!value) {
-        note(pos, `slot ${part.slot}: "${spoken}" is not a ${type} value`);
+        if (!lenient) note(pos, refusal(part.slot, type, spoken), closestWord(type, spoken, model));
+        refusedEnds.push(end);
         continue;
       }
       found[part.slot] = { name: part.slot, ...value };
+      // §4.1: CLOVA.NUMBER carries `unit` only if the tagged span in the sample included one.
+      if (type === 'CLOVA.NUMBER' && part.example !== undefined && !numberExampleHasUnit(part.example))
+        delete found[part.slot]!.unit;
       if (walk(index + 1, end)) return true;
       delete found[part.slot];
     }
-    if (pos === text.length) note(pos, `slot ${part.slot} (${type}) is missing`);
+    if (lenient) {
+      // Shortest refused span first: the rest of the sample decides where the slot ends.
+      for (const end of refusedEnds) {
+        refused.push({ slot: part.slot, type, spoken: spacedSlice(input, pos, end), length: end - pos });
+        if (walk(index + 1, end)) return true;
+        refused.pop();
+      }
+    }
+    if (!lenient && pos === text.length) note(pos, `slot ${part.slot} (${type}) is missing`);
     return false;
   };
 
   if (walk(0, 0)) return { slots: { ...found }, miss: { intent: '', sample: '', score: 1, reason: '' } };
-  // How far the sample got, or how alike the texts are (a slot that failed at once got nowhere).
-  const literal = sample.parts.map((part) => part.text ?? '').join('');
+  const miss = (score: number, why: string, word: string | undefined): Attempt => ({
+    miss: {
+      intent: sample.intent.name,
+      sample: sample.source,
+      score: Math.round(score * 100) / 100,
+      reason: why,
+      ...(word === undefined ? {} : { suggestion: word }),
+    },
+  });
+  // When the sample fits but for slot values its types refuse ("ハワイアンを2枚" against
+  // "<pizzaType>…</pizzaType>を…"), the useful answer is which value was refused and the closest word
+  // the slot type knows.
+  const literal = sample.parts
+    .map((part) => part.text ?? (part.example ? compactOf(part.example) : ''))
+    .join('');
   const progress = text.length === 0 ? 0 : furthest / text.length;
-  const score = Math.round(Math.max(progress, similarity(text, literal)) * 100) / 100;
-  return { miss: { intent: sample.intent.name, sample: sample.source, score, reason } };
+  const score = Math.max(progress, similarity(text, literal));
+  lenient = true;
+  if (text.length > 0 && walk(0, 0) && refused.length > 0) {
+    let explained = text.length;
+    let word: string | undefined;
+    const why = refused.map(({ slot, type, spoken, length }) => {
+      // A refused value explains nothing, unless it is a typo of a known word.
+      const close = closestWord(type, spoken, model);
+      word ??= close;
+      explained -= close ? length / 2 : length;
+      return refusal(slot, type, spoken);
+    });
+    if (explained > 0) return miss(Math.max(score, explained / text.length), why.join('; '), word);
+  }
+  // How far the sample got, or how alike the texts are (a slot that failed at once got nowhere).
+  return miss(score, reason, suggestion);
 }
+
+/** The custom slot type's word (representative or synonym) closest to `spoken`, if it looks like a typo. */
+function closestWord(type: string, spoken: string, model: InteractionModel): string | undefined {
+  const words = model.slotTypes[type]?.flatMap((entry) => [entry.value, ...entry.synonyms]) ?? [];
+  const suggestion = closestName(compactOf(spoken), words.map(compactOf));
+  return suggestion === undefined ? undefined : words.find((word) => compactOf(word) === suggestion);
+}
+
+const refusal = (slot: string, type: string, spoken: string) =>
+  `slot ${slot}: "${spoken}" is not a ${type} value`;
+
+const numberExampleHasUnit = (example: string) => {
+  const read = splitNumberAndUnit(compactOf(example));
+  return read === undefined || read.unit !== '';
+};
 
 const spacedSlice = (input: Prepared, start: number, end: number) =>
   start >= end ? '' : input.spaced.slice(input.origin[start], input.origin[end - 1]! + 1);

@@ -1,4 +1,4 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createPublicKey, KeyObject } from 'node:crypto';
 import type { Logger } from '../core/logger.js';
 import { describeError } from '../core/logger.js';
 import {
@@ -33,10 +33,23 @@ const NO_KEY_REFETCH_INTERVAL_MS = 5000;
 const FAILED_REFETCH_MAX_INTERVAL_MS = 60_000;
 
 /** Turns a PEM string (or an existing key object) into an RSA public key object, once. */
-export function toPublicKey(input: KeyInput): KeyObject {
-  const key = typeof input === 'string' ? createPublicKey(input) : input;
+export function toPublicKey(input: KeyInput, option = 'key'): KeyObject {
+  let key: KeyObject;
+  try {
+    if (input instanceof KeyObject) key = input;
+    else if (typeof input === 'string') key = createPublicKey(input);
+    else throw new Error(`got ${input === null ? 'null' : typeof input}`);
+  } catch (error) {
+    // OpenSSL's own text ("error:1E08010C:DECODER routines::unsupported") names neither the option nor the fix.
+    throw new TypeError(
+      `${option} is not a PEM public key (${error instanceof Error ? error.message : String(error)}). ` +
+        'Pass the text of a "-----BEGIN PUBLIC KEY-----" file, or a KeyObject.',
+    );
+  }
   if (key.type !== 'public' || key.asymmetricKeyType !== 'rsa') {
-    throw new TypeError(`A CEK key must be an RSA public key, got ${key.asymmetricKeyType} ${key.type}`);
+    throw new TypeError(
+      `${option}: a CEK key must be an RSA public key, got ${key.asymmetricKeyType} ${key.type}`,
+    );
   }
   return key;
 }

@@ -65,7 +65,10 @@ export function publicKeyVerifier(options: PublicKeyVerifierOptions = {}): Reque
   const logger = options.logger ?? consoleLogger();
   const url = resolveKeyUrl(options, region);
   const bundled = options.bundledKey ?? region === 'jp';
-  const pinned = [...(bundled ? [JP_PUBLIC_KEY_PEM] : []), ...(options.keys ?? [])].map(toPublicKey);
+  const pinned = [
+    ...(bundled ? [toPublicKey(JP_PUBLIC_KEY_PEM)] : []),
+    ...(options.keys ?? []).map((key, index) => toPublicKey(key, `verify.keys[${index}]`)),
+  ];
   const store = new KeyStore({
     pinned,
     url,

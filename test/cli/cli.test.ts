@@ -13,6 +13,7 @@ import { bufferIo } from './io.js';
 import { FIXTURES_DIR } from '../helpers/fixtures.js';
 
 const DICE_MODEL = fileURLToPath(new URL('../../examples/models/dice.json', import.meta.url));
+const ORDER_MODEL = fileURLToPath(new URL('../../examples/models/order', import.meta.url));
 let cwd: string;
 let server: RunningServer;
 let keyPem: string;
@@ -237,6 +238,15 @@ describe('cekit simulate', () => {
     expect(out.stdout).toContain('✗ HTTP status 401, expected 200');
     expect(out.stdout).toContain('hint: the extension verifies signatures: pass --key');
     expect(code).toBe(1);
+  });
+
+  it('suggests the closest slot value in a near miss', async () => {
+    writeFileSync(join(cwd, 'typo.txt'), 'ペパロにを2枚\n');
+    const { io, out } = bufferIo(cwd);
+    await main(['simulate', server.url, '--model', ORDER_MODEL, '--script', 'typo.txt'], io);
+    expect(out.stdout).toContain(
+      'near miss OrderPizza "<pizzaType>ペパロニ</pizzaType>を<pizzaAmount>2枚</pizzaAmount>": slot pizzaType: "ペパロに" is not a PIZZA_TYPE value (did you mean "ペパロニ"?)',
+    );
   });
 
   it('colors its output on a terminal', async () => {

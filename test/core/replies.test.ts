@@ -6,7 +6,7 @@ import {
   validateCustomResponse,
   type Dispatcher,
 } from 'cekit';
-import { createHomeExtension, validateHomeMessage } from 'cekit/home';
+import { appliancesFromData, createHomeExtension, validateHomeMessage } from 'cekit/home';
 import { generateTestKeyPair } from 'cekit/testing';
 import { readFixture } from '../helpers/fixtures.js';
 
@@ -141,9 +141,9 @@ describe('replies are validated in production too', () => {
       // An untyped appliance list naming an action that does not exist (§4.3): discovery is invalid.
       authenticate: () => ({
         user: {},
-        appliances: [
+        appliances: appliancesFromData([
           { id: 'device-001', type: 'LIGHT', name: 'L', manufacturer: 'm', model: 'x', actions: ['TrunOff'] },
-        ],
+        ]),
       }),
     });
     const discover = {

@@ -29,6 +29,11 @@ const CONTRADICTIONS: Record<string, string[]> = {
     'response.directives[0].payload.audioItem.titleText: is required',
     'response.directives[0].payload.audioItem.titleSubText1: is required',
   ],
+  // The KR example sends `data: null, url: null`; the table says the lyrics are in one of them (§5.4).
+  'response-templateruntime-render-player-info.json': [
+    'response.directives[0].payload.playableItems[0].lyrics[0]: needs the lyrics text in `data` or their address in `url`',
+    'response.directives[0].payload.playableItems[1].lyrics[0]: needs the lyrics text in `data` or their address in `url`',
+  ],
 };
 
 const base = () => readFixture<Record<string, unknown>>('custom/intent-request.json');

@@ -1,6 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createEndpoint, silentLogger, type Dispatcher, type Logger } from 'cekit';
-import { createHomeExtension, homeRequest, validateHomeMessage, type HomeMessage } from 'cekit/home';
+import {
+  appliancesFromData,
+  createHomeExtension,
+  homeRequest,
+  validateHomeMessage,
+  type HomeMessage,
+} from 'cekit/home';
 import { serve } from 'cekit/node';
 import { generateTestKeyPair } from 'cekit/testing';
 import { createSmartHome } from '../../examples/smart-home/home.js';
@@ -191,9 +197,10 @@ describe('smart-home example over the signed endpoint', () => {
       verify,
       logger: capture,
       validateReplies: true,
+      // Data-driven appliances: names are plain strings, checked at run time only.
       authenticate: () => ({
         user: {},
-        appliances: [
+        appliances: appliancesFromData([
           {
             id: 'l',
             type: 'LIGHT',
@@ -202,7 +209,7 @@ describe('smart-home example over the signed endpoint', () => {
             model: 'x',
             actions: ['TurnOn', 'TrunOff'],
           },
-        ],
+        ]),
       }),
     });
     const { status, json } = await send(

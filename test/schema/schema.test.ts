@@ -53,4 +53,21 @@ describe('schema language', () => {
       additionalProperties: true,
     });
   });
+
+  it('s.refine carries its rule into the JSON Schema (allOf), next to any the base has', () => {
+    const range = s.refine(
+      s.object({ from: s.number(), to: s.number() }),
+      (value) => (value.from <= value.to ? undefined : { path: ['to'], message: 'must be >= from' }),
+      { not: { required: ['never'] } },
+    );
+    expect(validate(range, { from: 2, to: 1 })).toEqual({
+      ok: false,
+      issues: [{ code: 'invalid_value', path: ['to'], message: 'must be >= from' }],
+    });
+    expect(range.toJSONSchema().allOf).toEqual([{ not: { required: ['never'] } }]);
+    const twice = s.refine(range, () => undefined, { required: ['from'] });
+    expect(twice.toJSONSchema().allOf).toEqual([{ not: { required: ['never'] } }, { required: ['from'] }]);
+    // @ts-expect-error -- a refinement without its JSON Schema form would make the two disagree
+    s.refine(s.string(), () => undefined);
+  });
 });

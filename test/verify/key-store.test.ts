@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createEndpoint,
+  createExtension,
   publicKeyVerifier,
   RejectionError,
   silentLogger,
@@ -423,5 +424,28 @@ describe('key URL safety', () => {
       format: 'pem',
     });
     expect(() => publicKeyVerifier({ keys: [ec.toString()], keyUrl: false, logger })).toThrow(/RSA/);
+  });
+
+  it('names the option and the fix for a key that is not PEM at all', () => {
+    const good = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
+    for (const garbage of ['not a key', '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----', '']) {
+      expect(() => publicKeyVerifier({ keys: [good, garbage], keyUrl: false, logger })).toThrow(
+        /^verify\.keys\[1\] is not a PEM public key \(.*\)\. Pass the text of a "-----BEGIN PUBLIC KEY-----" file/,
+      );
+    }
+    expect(() => publicKeyVerifier({ keys: [null as unknown as string], keyUrl: false, logger })).toThrow(
+      /verify\.keys\[0\] is not a PEM public key \(got null\)/,
+    );
+  });
+
+  it('names the option for a garbage key through createEndpoint', () => {
+    expect(() =>
+      createEndpoint({
+        allowAnyExtensionId: true,
+        verify: { keys: ['garbage'], keyUrl: false },
+        dispatcher: createExtension({ allowAnyExtensionId: true }),
+        logger,
+      }),
+    ).toThrow(/^verify\.keys\[0\] is not a PEM public key/);
   });
 });

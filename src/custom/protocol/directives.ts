@@ -1,5 +1,5 @@
 import { s, type Infer } from '../../schema/index.js';
-import type { Schema } from '../../schema/schema.js';
+import type { Issue, Schema } from '../../schema/schema.js';
 import { audioStreamSchema, deliveredAudioStreamSchema } from './audio.js';
 import { keyed } from './keyed.js';
 
@@ -77,12 +77,25 @@ const renderPlayerInfoDirective = directive(
         showAdultIcon: s.boolean(),
         lyrics: s.optional(
           s.array(
-            s.object({
-              format: s.enumOf(['LRC', 'PLAIN']),
-              // The KR example sends null for the one that is not used.
-              data: s.optional(s.nullable(s.string())),
-              url: s.optional(s.nullable(s.string())),
-            }),
+            s.refine(
+              s.object({
+                format: s.enumOf(['LRC', 'PLAIN']),
+                // The KR example sends null for the one that is not used.
+                data: s.optional(s.nullable(s.string())),
+                url: s.optional(s.nullable(s.string())),
+              }),
+              // §5.4: the lyrics are in `data` or behind `url` ("either data or url").
+              (lyrics) =>
+                typeof lyrics.data === 'string' || typeof lyrics.url === 'string'
+                  ? undefined
+                  : { message: 'needs the lyrics text in `data` or their address in `url`' },
+              {
+                anyOf: [
+                  { properties: { data: { type: 'string' } }, required: ['data'] },
+                  { properties: { url: { type: 'string' } }, required: ['url'] },
+                ],
+              },
+            ),
           ),
         ),
         // LIKE_DISLIKE is not in the documented list but the KR example uses it (spec §8 #9).
@@ -124,28 +137,117 @@ const directiveMembers = {
   'TemplateRuntime.RenderPlayerInfo': renderPlayerInfoDirective,
 };
 
-/** Every directive a Custom extension may send; other names need LINE's prior agreement (§4.2). */
-export const directiveSchema = keyed({
-  noun: 'directive',
-  keyPath: ['header', 'name'],
-  keyOf: (value) => {
-    const header = value.header as { namespace?: unknown; name?: unknown } | undefined;
-    return header && typeof header === 'object'
-      ? `${String(header.namespace)}.${String(header.name)}`
-      : undefined;
-  },
-  keyJsonSchema: (key) => {
-    const dot = key.indexOf('.');
-    return {
-      properties: {
-        header: {
-          properties: { namespace: { const: key.slice(0, dot) }, name: { const: key.slice(dot + 1) } },
+/**
+ * Directives the spec does not list, declared by you: name (`"Namespace.Name"`) → payload type. The
+ * spec allows other directives only with LINE's (KR: NAVER's) prior agreement (§4.2), so none is
+ * declared by default and `ctx.directive()` accepts only the documented names until you add one by
+ * module augmentation:
+ *
+ * ```ts
+ * declare module 'cekit' {
+ *   interface CustomDirectives {
+ *     'Partner.ShowCoupon': { couponId: string };
+ *   }
+ * }
+ * ```
+ *
+ * A directive built with `ctx.directive()` / `ResponseBuilder.directive()` under such a name is
+ * accepted by `validateCustomResponse` (its `{ header, payload }` envelope is still checked); the
+ * published JSON Schema keeps describing the documented protocol only.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface CustomDirectives {}
+
+type SplitName<K> = K extends `${infer N}.${infer M}` ? { namespace: N; name: M } : never;
+
+/** A directive declared in `CustomDirectives`, as it appears in `response.directives[]`. */
+export type RegisteredDirective = {
+  [K in keyof CustomDirectives & string]: {
+    header: SplitName<K> & { messageId?: string; dialogRequestId?: string };
+    payload: CustomDirectives[K];
+  };
+}[keyof CustomDirectives & string];
+
+/** Payload type of every documented directive, by `"Namespace.Name"`. */
+export type DirectivePayloads = {
+  [K in keyof typeof directiveMembers]: Infer<(typeof directiveMembers)[K]>['payload'];
+};
+/** A name `directive()` accepts: a documented one, or one you declared in `CustomDirectives`. */
+export type DirectiveKey = keyof DirectivePayloads | (keyof CustomDirectives & `${string}.${string}`);
+export type DirectivePayload<K extends DirectiveKey> = K extends keyof DirectivePayloads
+  ? DirectivePayloads[K]
+  : K extends keyof CustomDirectives
+    ? CustomDirectives[K]
+    : never;
+
+/** What a registered directive must still look like: the unwrapped `{ header, payload }` of §4.2. */
+const registeredDirectiveSchema = s.object({
+  header: s.object({
+    namespace: s.string({ minLength: 1 }),
+    name: s.string({ minLength: 1 }),
+    messageId: s.optional(s.string()),
+    dialogRequestId: s.optional(s.string()),
+  }),
+  payload: s.record(s.unknown()),
+}) as unknown as Schema<RegisteredDirective>;
+
+/** Directive objects built by `directive()` under a name outside the spec: the user's explicit opt-in. */
+const registered = new WeakSet<object>();
+
+/** @internal Marks a directive object built by `ResponseBuilder.directive()` for a name you declared. */
+export function markRegisteredDirective(directive: object): void {
+  registered.add(directive);
+}
+
+export function isDocumentedDirective(key: string): key is DirectiveName {
+  return Object.hasOwn(directiveMembers, key);
+}
+
+/** Issues of `payload` as the payload of the documented directive `key` (empty when valid). */
+export function directivePayloadIssues(key: DirectiveName, payload: unknown): Issue[] {
+  const issues: Issue[] = [];
+  directiveMembers[key].shape.payload.check(payload, ['payload'], issues);
+  return issues;
+}
+
+function directivesAccepting(accepts: (value: Record<string, unknown>, key: string | undefined) => boolean) {
+  return keyed({
+    noun: 'directive',
+    keyPath: ['header', 'name'],
+    keyOf: (value) => {
+      const header = value.header as { namespace?: unknown; name?: unknown } | undefined;
+      return header && typeof header === 'object'
+        ? `${String(header.namespace)}.${String(header.name)}`
+        : undefined;
+    },
+    keyJsonSchema: (key) => {
+      const dot = key.indexOf('.');
+      return {
+        properties: {
+          header: {
+            properties: { namespace: { const: key.slice(0, dot) }, name: { const: key.slice(dot + 1) } },
+          },
         },
-      },
-    };
-  },
-  members: directiveMembers,
-});
+      };
+    },
+    members: directiveMembers,
+    extra: { accepts, schema: registeredDirectiveSchema },
+  });
+}
+
+/**
+ * Every directive a Custom extension may send; other names need LINE's prior agreement (§4.2) and are
+ * accepted only when built by `directive()` under a name declared in `CustomDirectives`.
+ */
+export const directiveSchema = directivesAccepting((value) => registered.has(value));
+
+/** `directiveSchema` that also accepts the given undocumented names, e.g. in a serialised response. */
+export function directiveSchemaAccepting(names: readonly string[]) {
+  const allowed = new Set(names);
+  return directivesAccepting(
+    (value, key) => registered.has(value) || (key !== undefined && allowed.has(key)),
+  );
+}
 
 export type Directive = Infer<typeof directiveSchema>;
 export type DirectiveName = keyof typeof directiveMembers;

@@ -86,3 +86,6 @@ export type KnownEvent = EventMap[EventName];
 export type OtherEvent = Infer<typeof otherEvent>;
 export type ClovaEvent = KnownEvent | OtherEvent;
 export type EventNamespace = KnownEvent['namespace'];
+
+/** Every documented event name (`namespace.name`), for did-you-mean hints at registration. */
+export const EVENT_NAMES = Object.keys(eventMembers) as readonly EventName[];

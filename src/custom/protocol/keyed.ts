@@ -6,18 +6,27 @@ import type { Issue, JsonSchema, PathSegment, Schema } from '../../schema/schema
  * property, which these protocol shapes do not have. Unknown keys go to `other` when given, else
  * they are an issue at `keyPath`.
  */
-export function keyed<M extends Record<string, Schema<unknown>>, O = never>(options: {
+export function keyed<M extends Record<string, Schema<unknown>>, O = never, X = never>(options: {
   keyOf: (value: Record<string, unknown>) => string | undefined;
   keyPath: readonly PathSegment[];
   members: M;
   other?: Schema<O>;
+  /**
+   * Run-time only: an unknown key that `accepts` lets through is checked against `schema` instead of
+   * refused. Not part of the JSON Schema, which describes the documented protocol (directives the
+   * user registered explicitly, see `CustomDirectives`).
+   */
+  extra?: {
+    accepts: (value: Record<string, unknown>, key: string | undefined) => boolean;
+    schema: Schema<X>;
+  };
   /** JSON Schema that matches exactly the values whose key is `key` (the `if` of an if/then). */
   keyJsonSchema: (key: string) => JsonSchema;
   /** What a member looks like in prose, for the error message ("directive", "event"). */
   noun: string;
   description?: string;
-}): Schema<{ [K in keyof M]: M[K] extends Schema<infer T> ? T : never }[keyof M] | O> {
-  const { keyOf, keyPath, members, other, noun } = options;
+}): Schema<{ [K in keyof M]: M[K] extends Schema<infer T> ? T : never }[keyof M] | O | X> {
+  const { keyOf, keyPath, members, other, extra, noun } = options;
   const names = Object.keys(members);
   return {
     ...(options.description ? { description: options.description } : {}),
@@ -33,6 +42,8 @@ export function keyed<M extends Record<string, Schema<unknown>>, O = never>(opti
       const key = keyOf(value as Record<string, unknown>);
       const member = key !== undefined && Object.hasOwn(members, key) ? members[key] : undefined;
       if (member) return member.check(value, path, issues);
+      if (extra?.accepts(value as Record<string, unknown>, key))
+        return extra.schema.check(value, path, issues);
       if (other) return other.check(value, path, issues);
       issues.push({
         code: 'invalid_value',

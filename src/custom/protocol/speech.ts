@@ -40,6 +40,8 @@ const speech = s.refine(
     value.type === 'SpeechSet' && 'values' in value
       ? { path: ['values'], message: 'is not allowed in a SpeechSet (use brief and verbose)' }
       : undefined,
+  // §4.3: "SpeechSet must have both brief and verbose and no values".
+  { not: { properties: { type: { const: 'SpeechSet' } }, required: ['type', 'values'] } },
 );
 
 /** The empty `{}` the spec allows when a response only carries directives (§4.2). */

@@ -1,7 +1,7 @@
 import { RejectionError } from '../../core/errors.js';
-import { formatIssue, validate, type Issue } from '../../schema/index.js';
+import { formatIssue, validate, type Issue, type ValidationResult } from '../../schema/index.js';
 import { customRequestSchema, type CustomRequest } from './request.js';
-import { customResponseSchema, type CustomResponse } from './response.js';
+import { customResponseSchema, customResponseSchemaAccepting, type CustomResponse } from './response.js';
 
 /** Issues found in a request; empty when it is usable. */
 export function checkCustomRequest(value: unknown): Issue[] {
@@ -20,7 +20,26 @@ export function parseCustomRequest(value: unknown): CustomRequest {
   return value as CustomRequest;
 }
 
+export interface ResponseValidationOptions {
+  /**
+   * Undocumented directive names to accept (`['Partner.ShowCoupon']`), for responses that went
+   * through JSON (the simulator, a test reading an HTTP answer). Only their `{ header, payload }`
+   * envelope is checked. Directives built with `ctx.directive()` under a name declared in
+   * `CustomDirectives` are accepted without this option.
+   */
+  directives?: readonly string[];
+}
+
+let accepting: { key: string; schema: ReturnType<typeof customResponseSchemaAccepting> } | undefined;
+
 /** Validates a response as CEK documents it (spec §4); used by tests, the simulator and the audit. */
-export function validateCustomResponse(value: unknown) {
-  return validate<CustomResponse>(customResponseSchema, value);
+export function validateCustomResponse(
+  value: unknown,
+  options?: ResponseValidationOptions,
+): ValidationResult<CustomResponse> {
+  const names = options?.directives;
+  if (names === undefined || names.length === 0) return validate<CustomResponse>(customResponseSchema, value);
+  const key = names.join('\n');
+  if (accepting?.key !== key) accepting = { key, schema: customResponseSchemaAccepting(names) };
+  return validate<CustomResponse>(accepting.schema, value);
 }

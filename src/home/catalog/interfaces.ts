@@ -37,7 +37,16 @@ export const INTERFACES: readonly InterfaceEntry[] = [
     request: 'ChangeInputSourceRequest',
     reply: 'ChangeInputSourceConfirmation',
     docs: ['JP', 'KR'],
-    requestFields: [{ name: 'count', type: 'CountInfoObject', presence: 'O', regions: 'JP only' }],
+    requestFields: [
+      // §4.4 note: the JP example sends `"count": {"value": "3"}`; accept both.
+      {
+        name: 'count',
+        type: 'CountInfoObject',
+        presence: 'O',
+        regions: 'JP only',
+        alsoAccepts: '{ value: numeric string }',
+      },
+    ],
     replyFields: [],
   },
   {
@@ -314,7 +323,8 @@ export const INTERFACES: readonly InterfaceEntry[] = [
     requestFields: [],
     replyFields: [
       { name: 'applianceResponseTimestamp', type: 'string', presence: 'O' },
-      { name: 'detectedTime', type: 'string', presence: 'R' },
+      // §4.4 note: the KR example sends `{"value": "어제 오후 10시"}`; accept both.
+      { name: 'detectedTime', type: 'string', presence: 'R', alsoAccepts: '{ value: string }' },
     ],
   },
   {
@@ -786,7 +796,8 @@ export const INTERFACES: readonly InterfaceEntry[] = [
     request: 'ReleaseModeRequest',
     reply: 'ReleaseModeConfirmation',
     docs: ['JP', 'KR'],
-    requestFields: [{ name: 'mode', type: 'ModeInfoObject', presence: 'R' }],
+    // §4.4 note: both examples send `"mode": "sleep"`; accept both on input, emit the object form.
+    requestFields: [{ name: 'mode', type: 'ModeInfoObject', presence: 'R', alsoAccepts: 'string' }],
     replyFields: [
       { name: 'mode', type: 'ModeInfoObject', presence: 'O' },
       { name: 'previousState', type: 'object (table says ModeInfoObject)', presence: 'O' },

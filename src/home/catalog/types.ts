@@ -17,7 +17,20 @@ export interface FieldEntry {
   readonly regions?: string;
   /** Allowed strings, for enum-typed value-object fields. */
   readonly enum?: readonly string[];
+  /**
+   * A second shape the spec says to accept ("accept both", §4.4 notes) because a documented example
+   * sends it. Validation accepts it; the TypeScript type and cekit's own output stay the documented
+   * `type`, and the Home framework rewrites a request field to that form before a handler sees it.
+   */
+  readonly alsoAccepts?: AlternativeShape;
 }
+
+/**
+ * The example shapes the spec accepts besides the documented one: a bare `string` where a value object
+ * is documented (`"mode": "sleep"`), `{ value: string }` where a string is documented, and
+ * `{ value: "3" }` (a numeric string) where `{ value: 3 }` is documented.
+ */
+export type AlternativeShape = 'string' | '{ value: string }' | '{ value: numeric string }';
 
 export interface InterfaceEntry {
   /** Action name as used in discovery `actions[]` (§4.3 "Action" column). */
