@@ -13,6 +13,7 @@ import { consoleLogger, describeError, type Logger } from './logger.js';
 import { applicationIdOf, messageKind, type MessageKind } from './message-kind.js';
 import { replyProblem } from './reply-shape.js';
 import { safeFields } from './log-fields.js';
+import { isPromiseLike } from './maybe-promise.js';
 
 /** A request as any transport sees it: nothing parsed, the body exactly as received. */
 export interface RawRequest {
@@ -235,7 +236,7 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
     } catch (error) {
       return failed(message, context, error);
     }
-    if (!isPromise(result)) return replyText(message, context, result);
+    if (!isPromiseLike(result)) return replyText(message, context, result);
     return withinBudget(result, context.receivedAt, budgetMs).then(
       (answer) => {
         if (answer !== TIMED_OUT) return replyText(message, context, answer);
@@ -325,10 +326,6 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
     ready: () => verifier.ready?.() ?? Promise.resolve(),
     close: () => verifier.close?.(),
   };
-}
-
-function isPromise(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function';
 }
 
 function round(ms: number): number {

@@ -1,4 +1,5 @@
 import type { Logger } from '../core/logger.js';
+import { describeRequest } from './describe-request.js';
 import type {
   AudioPlayerContext,
   Card,
@@ -194,7 +195,7 @@ export class Context<T extends ExtensionTypes = ExtensionTypes> implements Mutat
         this.sealed
           ? `cekit: ${call} after the answer was sent: await the promise, or return it from the handler`
           : `cekit: ${call} after the response budget ran out (the timeout fallback was sent): answer sooner, or stop the work when ctx.signal aborts`,
-        { method: call, ...describeRequest(this.message.request) },
+        { method: call, ...describeRequest(this.message) },
       );
     }
     return true;
@@ -278,14 +279,6 @@ export class Context<T extends ExtensionTypes = ExtensionTypes> implements Mutat
   directive<K extends DirectiveKey>(name: K, payload: DirectivePayload<K>): ResponseBuilder {
     return this.blocked('directive') ? this.builder : this.builder.directive(name, payload);
   }
-}
-
-/** Request type and intent or event name for a log line; never user ids or tokens. */
-function describeRequest(request: RequestBody): Record<string, unknown> {
-  if (request.type === 'IntentRequest') return { type: request.type, intent: request.intent.name };
-  if (request.type === 'EventRequest')
-    return { type: request.type, event: `${request.event.namespace}.${request.event.name}` };
-  return { type: request.type };
 }
 
 /**

@@ -4,7 +4,9 @@ import { consoleLogger, describeError, type Logger } from '../core/logger.js';
 import type { MessageKind } from '../core/message-kind.js';
 import { builtinMessages } from './builtin-messages.js';
 import { Context, type ExtensionTypes, type UserOf } from './context.js';
+import { describeRequest } from './describe-request.js';
 import { didYouMean } from '../core/did-you-mean.js';
+import { isPromiseLike } from '../core/maybe-promise.js';
 import { ExtensionError, ResponseError } from './errors.js';
 import { BUILTIN_INTENTS } from './handlers.js';
 import type {
@@ -283,7 +285,7 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
     } catch (error) {
       return this.failed(error, ctx);
     }
-    if (isThenable(outcome)) {
+    if (isPromiseLike(outcome)) {
       return Promise.resolve(outcome).then(
         () => this.complete(ctx),
         (error: unknown) => this.failed(error, ctx),
@@ -307,17 +309,7 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
 
   /** For the request log line: request type and intent or event name; never tokens or user ids. */
   describe(message: Record<string, unknown>): Record<string, unknown> {
-    // Runs on refused messages too, whatever their shape: read with optional chaining only.
-    const request = message.request as
-      | { type?: unknown; intent?: { name?: unknown }; event?: { namespace?: unknown; name?: unknown } }
-      | undefined;
-    if (request?.type === 'IntentRequest') return { type: request.type, intent: request.intent?.name };
-    if (request?.type === 'EventRequest')
-      return {
-        type: request.type,
-        event: `${String(request.event?.namespace)}.${String(request.event?.name)}`,
-      };
-    return { type: request?.type };
+    return describeRequest(message);
   }
 
   // ---- internals --------------------------------------------------------------------------
@@ -328,15 +320,16 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
     if (route) {
       if (route.slots) ctx.slots = parseSlots(route.slots, ctx.intent?.slots);
       const result = route.handler(ctx);
-      if (isThenable(result)) return Promise.resolve(result).then((value) => checkResult(value, ctx));
+      if (isPromiseLike(result)) return Promise.resolve(result).then((value) => checkResult(value, ctx));
       checkResult(result, ctx);
       return undefined;
     }
     const request = ctx.request;
     if (request.type === 'IntentRequest' || request.type === 'LaunchRequest') {
-      this.logger.warn('cekit: no handler matched; answered with the unhandled fallback speech', {
-        ...this.describe(ctx.message as unknown as Record<string, unknown>),
-      });
+      this.logger.warn(
+        'cekit: no handler matched; answered with the unhandled fallback speech',
+        describeRequest(ctx.message),
+      );
       ctx.response.say(this.text(ctx.lang, 'unhandled')).keepSession();
     }
     // Unhandled events and session ends get a valid empty response (spec custom-extension.md §1).
@@ -366,7 +359,7 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
 
   private async recover(error: unknown, ctx: Context<T>): Promise<void> {
     this.logger.error('cekit: handler failed', {
-      ...this.describe(ctx.message as unknown as Record<string, unknown>),
+      ...describeRequest(ctx.message),
       ...describeError(error),
     });
     ctx.resetResponse();
@@ -415,7 +408,7 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
     this.warnedSilent.add(key);
     this.logger.warn(
       `cekit: the ${key === 'launch' ? 'launch handler' : `handler for intent "${key}"`} answered nothing, so the user hears silence and the session ends. Speak with ctx.say()/ctx.ask(), or call ctx.endSession() to end silently on purpose.`,
-      { ...this.describe(ctx.message as unknown as Record<string, unknown>) },
+      describeRequest(ctx.message),
     );
   }
 
@@ -470,8 +463,4 @@ function checkSlotSpecs<D extends Record<string, SlotSpec>>(slots: D): D {
     );
   }
   return slots;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return typeof (value as PromiseLike<unknown> | null | undefined)?.then === 'function';
 }

@@ -14,9 +14,9 @@ import type { HomeAccount } from './appliance.js';
 import { defaultActions, discoverAppliances, type DefaultActions } from './discovery.js';
 import { HomeError, type HomeErrorName } from './errors.js';
 import { HandlerTable, type HomeActionHandlers, type HomeDrivers } from './handlers.js';
-import { isPromise } from './maybe-promise.js';
-import { homeMessage, validateHomeMessage, type HomeMessage, type HomeMessageName } from './messages.js';
-import { isQuery, type ApplianceActionName, type RequestPayloadOf } from './names.js';
+import { isPromiseLike } from '../core/maybe-promise.js';
+import { homeMessage, validateHomeMessage, type HomeMessage } from './messages.js';
+import { replyNameOf, type ApplianceActionName, type RequestPayloadOf } from './names.js';
 import { findOutOfRange } from './ranges.js';
 import {
   actionScene,
@@ -113,7 +113,7 @@ export class HomeExtension<U = unknown> implements Dispatcher {
     const request = message as unknown as Request;
     try {
       const reply = this.answer(request, context);
-      return isPromise(reply)
+      return isPromiseLike(reply)
         ? reply.then(
             (value) => this.checkedReply(value, request),
             (error: unknown) => this.failed(error, request),
@@ -158,7 +158,7 @@ export class HomeExtension<U = unknown> implements Dispatcher {
   private answer(request: Request, context: DispatchContext): HomeMessage | Promise<HomeMessage> {
     const token = request.payload.accessToken;
     const account = token ? this.options.authenticate(token) : undefined;
-    return isPromise(account)
+    return isPromiseLike(account)
       ? account.then((resolved) => this.route(request, resolved, context))
       : this.route(request, account, context);
   }
@@ -225,9 +225,10 @@ export class HomeExtension<U = unknown> implements Dispatcher {
         return context.signal;
       },
     });
-    const replyName = (isQuery(action) ? `${action}Response` : `${action}Confirmation`) as HomeMessageName;
-    return isPromise(result)
-      ? result.then((value) => homeMessage(replyName, (value ?? {}) as never))
+    const replyName = replyNameOf(action);
+    // A handler's thenable may not be a real Promise: wrap it, as the Custom framework does.
+    return isPromiseLike(result)
+      ? Promise.resolve(result).then((value) => homeMessage(replyName, (value ?? {}) as never))
       : homeMessage(replyName, (result ?? {}) as never);
   }
 

@@ -3,6 +3,7 @@
  * same names when they come from data, where the type checker cannot see them.
  */
 
+import { INTERFACES } from './catalog/index.js';
 import { ACTION_NAMES, APPLIANCE_TYPE_NAMES, LOCATION_CODES } from './generated/payloads.js';
 import type { APPLIANCE_TYPE_ACTIONS } from './generated/payloads.js';
 import type { HomeMessageName, HomePayload } from './messages.js';
@@ -51,7 +52,17 @@ export function isHomeAction(value: string): boolean {
   return ACTIONS.has(value);
 }
 
+/** Each action's success reply, from the spec table (§4.3): `TurnOn` → `TurnOnConfirmation`. */
+const REPLY_NAMES: ReadonlyMap<string, HomeMessageName> = new Map(
+  INTERFACES.map((entry) => [entry.action, entry.reply as HomeMessageName]),
+);
+
+/** The success reply of a known action (`…Confirmation` for control, `…Response` for queries, §1). */
+export function replyNameOf(action: HomeActionName): HomeMessageName {
+  return REPLY_NAMES.get(action)!;
+}
+
 /** A query answers `…Response` with data; every other action answers `…Confirmation` (§1, §4.4.5). */
-export function isQuery(action: string): boolean {
-  return action.startsWith('Get') || action === 'HealthCheck';
+export function isQuery(action: HomeActionName): boolean {
+  return replyNameOf(action).endsWith('Response');
 }

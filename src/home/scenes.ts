@@ -4,7 +4,7 @@
  */
 
 import type { DispatchContext } from '../core/dispatcher.js';
-import { isPromise } from './maybe-promise.js';
+import { isPromiseLike } from '../core/maybe-promise.js';
 import { homeMessage, type HomeMessage, type HomePayload } from './messages.js';
 import type { RequestPayloadOf } from './names.js';
 
@@ -28,7 +28,7 @@ export type SceneList = readonly HomeScene[] | Promise<readonly HomeScene[]>;
 export function discoverScenes(scenes: SceneList): HomeMessage | Promise<HomeMessage> {
   const reply = (list: readonly HomeScene[]) =>
     homeMessage('DiscoverScenesResponse', { discoveredScenes: [...list] });
-  return isPromise(scenes) ? scenes.then(reply) : reply(scenes);
+  return isPromiseLike(scenes) ? scenes.then(reply) : reply(scenes);
 }
 
 /**
@@ -58,7 +58,7 @@ export function actionScene<U>(
       },
     });
     const confirmed = () => homeMessage('ActionSceneConfirmation', {});
-    return isPromise(result) ? result.then(confirmed) : confirmed();
+    return isPromiseLike(result) ? result.then(confirmed) : confirmed();
   };
-  return isPromise(scenes) ? scenes.then(answer) : answer(scenes);
+  return isPromiseLike(scenes) ? scenes.then(answer) : answer(scenes);
 }
