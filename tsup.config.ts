@@ -11,6 +11,8 @@ export const entries = {
   'adapters/koa': 'src/adapters/koa.ts',
   'adapters/hono': 'src/adapters/hono.ts',
   'adapters/lambda': 'src/adapters/lambda.ts',
+  'storage/redis': 'src/storage/redis.ts',
+  'storage/postgres': 'src/storage/postgres.ts',
   'testing/index': 'src/testing/index.ts',
   'home/index': 'src/home/index.ts',
 };

@@ -11,6 +11,16 @@ process.once('message', async (job) => {
     body: job.body,
     connections: job.connections,
     pipelining: 1,
+    // Several signed bodies (a row's `payload.bodies`): each connection sends them in turn.
+    ...(job.requests
+      ? {
+          requests: job.requests.map(({ body, signature }) => ({
+            method: 'POST',
+            body,
+            headers: { ...job.headers, signaturecek: signature },
+          })),
+        }
+      : {}),
   };
   if (job.warmupSeconds > 0) await autocannon({ ...base, duration: job.warmupSeconds });
   // Tells the runner the measured run starts, so it can sample the server's CPU time too.

@@ -31,7 +31,7 @@ export interface AudioPlayerOptions {
   episodes: readonly Episode[];
   /** Mints a playable URL for an episode without a fixed `url` (e.g. a signed, expiring link). */
   streamUrlFor?: (episode: Episode) => string | Promise<string>;
-  storage?: UserStore<Partial<PlayerUser>>;
+  storage?: UserStore;
   logger?: Logger;
   requestLog?: ExtensionOptions['requestLog'];
 }

@@ -32,7 +32,7 @@ export interface OrderOptions {
   verify?: ExtensionOptions['verify'];
   extensionId?: string;
   /** Where users' last orders are kept. Default: in memory. */
-  storage?: UserStore<Partial<OrderUser>>;
+  storage?: UserStore;
   logger?: Logger;
   requestLog?: ExtensionOptions['requestLog'];
 }

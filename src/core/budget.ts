@@ -9,13 +9,15 @@ import type { MessageKind } from './message-kind.js';
 export class BudgetContext implements DispatchContext {
   readonly kind: MessageKind;
   readonly receivedAt: number;
+  readonly deadline: number;
   #controller: AbortController | undefined;
   #reason: unknown;
   #aborted = false;
 
-  constructor(kind: MessageKind, receivedAt: number) {
+  constructor(kind: MessageKind, receivedAt: number, budgetMs: number) {
     this.kind = kind;
     this.receivedAt = receivedAt;
+    this.deadline = receivedAt + budgetMs;
   }
 
   get signal(): AbortSignal {

@@ -13,6 +13,11 @@ export interface DispatchContext {
   readonly aborted?: boolean;
   /** `performance.now()` when the endpoint received the request. */
   readonly receivedAt: number;
+  /**
+   * `performance.now()` when the response budget runs out (the fallback is sent then). Optional for
+   * contexts built outside the endpoint.
+   */
+  readonly deadline?: number;
 }
 
 /**

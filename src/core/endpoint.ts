@@ -181,7 +181,7 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
       return reject(error, message, receivedAt);
     }
     const verified = message;
-    const json = dispatchWithinBudget(verified, new BudgetContext(kind, receivedAt));
+    const json = dispatchWithinBudget(verified, new BudgetContext(kind, receivedAt, budgetMs));
     return typeof json === 'string'
       ? accepted(json, verified, kind, receivedAt)
       : json.then((text) => accepted(text, verified, kind, receivedAt));

@@ -20,7 +20,8 @@ import {
 } from './response-builder.js';
 import { SlotView } from './slots.js';
 import type { SpeechInput } from './speech.js';
-import type { UserStore } from './storage/store.js';
+import type { UserStore } from '../storage/store.js';
+import { UserAttributes } from './user-attributes.js';
 
 /** Your extension's own types: session attributes and persistent user attributes. */
 export interface ExtensionTypes {
@@ -31,64 +32,6 @@ export type SessionOf<T extends ExtensionTypes> = T['session'] extends object
   ? T['session']
   : Record<string, unknown>;
 export type UserOf<T extends ExtensionTypes> = T['user'] extends object ? T['user'] : Record<string, unknown>;
-
-/**
- * Persistent attributes of the current user, loaded on first use and saved after the handler only if
- * they changed. The id is the speaking user (`session.user`), else the device owner (`context.System.user`).
- */
-export class UserAttributes<U extends object> {
-  /** The one load of this request: concurrent `load()` calls share it, so no change is lost. */
-  private pending: Promise<Partial<U>> | undefined;
-  private loaded: Partial<U> | undefined;
-  private snapshot: string | undefined;
-  private deleted = false;
-
-  constructor(
-    /** CLOVA user id; undefined when the request carries none (then load() gives `{}` and nothing is saved). */
-    readonly id: string | undefined,
-    private readonly store: UserStore<Partial<U>> | undefined,
-  ) {}
-
-  /** The attributes object; mutate it and cekit saves it. Loaded once per request. */
-  load(): Promise<Partial<U>> {
-    this.pending ??= this.fetch();
-    return this.pending;
-  }
-
-  private async fetch(): Promise<Partial<U>> {
-    const stored = this.id !== undefined && this.store ? await this.store.get(this.id) : undefined;
-    this.loaded = stored ?? {};
-    this.snapshot = JSON.stringify(this.loaded);
-    return this.loaded;
-  }
-
-  /** Removes everything stored for the user (answer `ClovaSkill.SkillDisabled` with this, spec §3.4.1). */
-  async delete(): Promise<void> {
-    await this.pending?.catch(() => undefined);
-    if (this.id !== undefined && this.store) await this.store.delete(this.id);
-    const empty: Partial<U> = {};
-    this.loaded = empty;
-    this.snapshot = '{}';
-    this.deleted = true;
-    this.pending = Promise.resolve(empty);
-  }
-
-  /** Whether `load()` (or `delete()`) was called during this request. */
-  get isLoaded(): boolean {
-    return this.pending !== undefined;
-  }
-
-  /** @internal Writes back when loaded and changed. */
-  async save(): Promise<boolean> {
-    if (this.pending === undefined || this.id === undefined || !this.store) return false;
-    await this.pending;
-    const now = JSON.stringify(this.loaded);
-    if (now === this.snapshot || (this.deleted && now === '{}')) return false;
-    await this.store.set(this.id, this.loaded!);
-    this.snapshot = now;
-    return true;
-  }
-}
 
 /**
  * What every handler and middleware receives: the request, its language, the session and user
@@ -123,14 +66,22 @@ export class Context<T extends ExtensionTypes = ExtensionTypes> implements Mutat
      * `signal` is read only when asked for; `aborted`, when the dispatch context has it, tells that the
      * budget ran out without creating the signal.
      */
-    private readonly dispatchContext: { readonly signal: AbortSignal; readonly aborted?: boolean },
+    private readonly dispatchContext: {
+      readonly signal: AbortSignal;
+      readonly aborted?: boolean;
+      readonly deadline?: number;
+    },
     readonly log: Logger,
-    store: UserStore<Partial<UserOf<T>>> | undefined,
+    store: UserStore | undefined,
     audioSource: { name: string; logoUrl?: string } | undefined,
   ) {
     const { session, context, request } = message;
     this.session = copyAttributes(session?.sessionAttributes) as Partial<SessionOf<T>>;
-    this.user = new UserAttributes(session?.user?.userId ?? context.System?.user?.userId, store);
+    this.user = new UserAttributes(
+      session?.user?.userId ?? context.System?.user?.userId,
+      store,
+      dispatchContext,
+    );
     this.builderDefaults = {
       ...(audioSource ? { audioSource } : {}),
       ...(request.requestId ? { dialogRequestId: request.requestId } : {}),

@@ -1,9 +1,10 @@
 import { createEndpoint, type Endpoint, type EndpointOptions } from '../core/endpoint.js';
+import { ConfigurationError } from '../core/errors.js';
 import type { Dispatcher, DispatchContext, FallbackReason } from '../core/dispatcher.js';
 import { consoleLogger, describeError, type Logger } from '../core/logger.js';
 import type { MessageKind } from '../core/message-kind.js';
 import { builtinMessages } from './builtin-messages.js';
-import { Context, type ExtensionTypes, type UserOf } from './context.js';
+import { Context, type ExtensionTypes } from './context.js';
 import { describeRequest } from './describe-request.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { isPromiseLike } from '../core/maybe-promise.js';
@@ -33,7 +34,8 @@ import {
 import { ResponseBuilder } from './response-builder.js';
 import { Router, type Route } from './router.js';
 import { parseSlots, SLOT_KINDS, type SlotSpec } from './slots.js';
-import type { UserStore } from './storage/store.js';
+import { isStoreOutage } from '../storage/errors.js';
+import type { UserStore } from '../storage/store.js';
 import { formatIssue } from '../schema/index.js';
 
 /** Texts the extension falls back to; each may be overridden per language. */
@@ -46,6 +48,9 @@ export interface FallbackTexts {
   timeout: string;
 }
 
+// `T` no longer shapes any option (stores keep JSON, whatever the user type); it stays so that
+// `ExtensionOptions<MyTypes>` in users' code keeps compiling.
+// eslint-disable-next-line @typescript-eslint/no-unused-vars
 export interface ExtensionOptions<T extends ExtensionTypes = ExtensionTypes> extends Omit<
   EndpointOptions,
   'dispatcher'
@@ -55,7 +60,7 @@ export interface ExtensionOptions<T extends ExtensionTypes = ExtensionTypes> ext
   /** Languages the extension speaks; the request's `locale` picks among them. Default `[language]`. */
   languages?: readonly SpeechLanguage[];
   /** Persistent user attributes (`ctx.user.load()`). Default: none (load() gives `{}`, nothing saved). */
-  storage?: UserStore<Partial<UserOf<T>>>;
+  storage?: UserStore;
   /** Default `source` of `ctx.play()` (spec custom-extension.md §5.1 `source`). */
   audioSource?: { name: string; logoUrl?: string };
   /** Overrides of the built-in fallback speech, per language. */
@@ -99,6 +104,13 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
     this.language = options.language ?? 'ja';
     this.languages = new Set(options.languages ?? [this.language]);
     this.validateResponses = options.validateResponses ?? true;
+    const storage: unknown = options.storage;
+    if (storage !== undefined && typeof (storage as { open?: unknown }).open !== 'function')
+      throw new ConfigurationError(
+        'STORAGE_INVALID',
+        'storage must be a UserStore (memoryStore(), fileStore(), redisStore() from cekit/redis, postgresStore() from cekit/postgres). ' +
+          'A store with get/set/delete of JSON text becomes one with keyValueStore(store).',
+      );
   }
 
   /** The verified endpoint serving this extension, created on first use with the extension's options. */
@@ -344,21 +356,28 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
     } catch (error) {
       return this.failed(error, ctx);
     }
+    if (!ctx.user.isLoaded) return response;
     // Past the budget the user already heard the timeout fallback: keep the stored state as it was.
-    if (!ctx.user.isLoaded || ctx.signal.aborted) return response;
+    if (ctx.signal.aborted) return ctx.user.discard().then(() => response);
     return ctx.user.save().then(
       () => response,
       (error: unknown) => this.failed(error, ctx),
     );
   }
 
+  /** The error path: nothing the request changed in user attributes is written. */
   private async failed(error: unknown, ctx: Context<T>): Promise<CustomResponse> {
-    await this.recover(error, ctx);
-    return this.finish(ctx);
+    try {
+      await this.recover(error, ctx);
+      return this.finish(ctx);
+    } finally {
+      await ctx.user.discard();
+    }
   }
 
   private async recover(error: unknown, ctx: Context<T>): Promise<void> {
-    this.logger.error('cekit: handler failed', {
+    // A store outage is warned about once by the store, not once per request.
+    this.logger[isStoreOutage(error) ? 'debug' : 'error']('cekit: handler failed', {
       ...describeRequest(ctx.message),
       ...describeError(error),
     });

@@ -1,5 +1,6 @@
 export { createExtension, Extension, type ExtensionOptions, type FallbackTexts } from './extension.js';
-export { Context, UserAttributes, type ExtensionTypes, type SessionOf, type UserOf } from './context.js';
+export { Context, type ExtensionTypes, type SessionOf, type UserOf } from './context.js';
+export { UserAttributes } from './user-attributes.js';
 export type {
   Awaitable,
   Handler,
@@ -45,7 +46,20 @@ export {
   type Messages,
 } from './i18n.js';
 export { ResponseError, ExtensionError, type ResponseErrorCode } from './errors.js';
-export { memoryStore, fileStore, type UserStore, type FileStoreOptions } from './storage/index.js';
+export {
+  memoryStore,
+  fileStore,
+  keyValueStore,
+  StoreError,
+  type StoreErrorCode,
+  type UserStore,
+  type UserRecord,
+  type OpenOptions,
+  type StoreAccess,
+  type KeyValueStore,
+  type MemoryStoreOptions,
+  type FileStoreOptions,
+} from '../storage/index.js';
 export * from './protocol/index.js';
 // What the validators above return, from the schema language they are written in.
 export {

@@ -75,6 +75,7 @@ export { Reply, describeRequest } from './reply.js';
 export { HomeReply } from './home-reply.js';
 export { CEK_DEADLINE_MS, ReplyProblemError, formatProblem, type Problem } from './problems.js';
 export { spokenText, speechItems } from './speech-text.js';
+export { storeConformance, type StoreCheck, type StoreConformanceOptions } from './store-conformance.js';
 
 // Utterances.
 export {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { audio, memoryStore } from 'cekit';
 import { fixture, intentRequest, recordingLogger, send, speechOf, testExtension } from './harness.js';
+import { countingStore } from '../helpers/counting-store.js';
 
 describe('createExtension: routing', () => {
   it('answers a launch and keeps the session open with ask()', async () => {
@@ -267,12 +268,7 @@ describe('createExtension: session and user attributes', () => {
   });
 
   it('loads user attributes lazily and saves them only when changed', async () => {
-    const store = memoryStore<{ visits: number }>();
-    let writes = 0;
-    const counting = {
-      ...store,
-      set: async (id: string, value: { visits: number }) => (writes++, store.set(id, value)),
-    };
+    const counting = countingStore(memoryStore());
     const app = testExtension<{ user: { visits: number } }>({ storage: counting });
     app.launch(async (ctx) => {
       const user = await ctx.user.load();
@@ -287,11 +283,12 @@ describe('createExtension: session and user attributes', () => {
     await send(app, fixture('launch-request'));
     const second = await send(app, fixture('launch-request'));
     expect(speechOf(second.json).values.value).toBe('visit 2');
-    expect(writes).toBe(2);
+    expect(counting.commits).toBe(2);
     const read = await send(app, fixture('intent-request'));
     expect(speechOf(read.json).values.value).toBe('read 2');
+    expect(counting).toMatchObject({ opens: 3, commits: 2, releases: 1 });
     await send(app, fixture('intent-request-builtin-cancel'));
-    expect(writes).toBe(2);
+    expect(counting).toMatchObject({ opens: 3, commits: 2 });
   });
 
   it('deletes user data on SkillDisabled', async () => {
@@ -401,8 +398,7 @@ describe('createExtension: synchronous fast path', () => {
 describe('user attributes: concurrent loads', () => {
   it('shares one load between concurrent load() calls, so no change is lost', async () => {
     const store = memoryStore<{ a: number; b: number }>();
-    let reads = 0;
-    const counting = { ...store, get: (id: string) => (reads++, store.get(id)) };
+    const counting = countingStore(store);
     const app = testExtension<{ user: { a: number; b: number } }>({ storage: counting });
     app.intent('OrderPizza', async (ctx) => {
       const [first, second] = await Promise.all([ctx.user.load(), ctx.user.load()]);
@@ -411,7 +407,7 @@ describe('user attributes: concurrent loads', () => {
       ctx.say('ok');
     });
     await send(app, fixture('intent-request'));
-    expect(reads).toBe(1);
+    expect(counting.opens).toBe(1);
     expect(await store.get('U399a1e08a8d474521fc4bbd8c7b4148f')).toEqual({ a: 1, b: 2 });
   });
 });

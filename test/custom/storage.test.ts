@@ -136,7 +136,7 @@ describe('fileStore', () => {
 
   it('does not remove the temporary file of a write in progress in this process', async () => {
     const directory = await tempDir();
-    const writer = fileStore<{ pad: string }>({ directory, durable: false });
+    const writer = fileStore<{ pad: string }>({ directory, durable: false, maxBytes: 16 * 1024 * 1024 });
     const big = { pad: 'x'.repeat(8 * 1024 * 1024) };
     const writes = Promise.all(Array.from({ length: 4 }, (_, i) => writer.set(`U${i}`, big)));
     let done = false;

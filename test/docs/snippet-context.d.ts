@@ -26,10 +26,4 @@ declare global {
   const reply: HomeReply;
   const expect: typeof vitestExpect;
   const WEATHER_URL: string;
-  /** Any key-value store client (the user-storage guide's example). */
-  const redis: {
-    get(key: string): Promise<string | null>;
-    set(key: string, value: string): Promise<unknown>;
-    del(key: string): Promise<unknown>;
-  };
 }

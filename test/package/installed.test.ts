@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPostgres, startRedis } from '../helpers/servers.js';
 
 // The package as a user gets it: built, packed with `npm pack`, installed into an empty project from
 // the tarball. Catches what tests against the sources cannot: a file missing from "files", an export
@@ -20,6 +21,8 @@ const SUBPATHS = {
   'cekit/koa': 'toKoaMiddleware',
   'cekit/hono': 'toHonoHandler',
   'cekit/lambda': 'toLambdaHandler',
+  'cekit/redis': 'redisStore',
+  'cekit/postgres': 'postgresStore',
 };
 
 let scratch: string;
@@ -130,4 +133,50 @@ describe('the published package, installed from its tarball', () => {
     );
     run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project);
   });
+
+  it('keeps user attributes in Redis and PostgreSQL through cekit/redis and cekit/postgres', async () => {
+    // The drivers are the user's: not installed with cekit, so the script takes them from this repository.
+    const [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+    try {
+      const script = `
+        import { createRequire } from 'node:module';
+        import { createExtension, silentLogger } from 'cekit';
+        import { redisStore } from 'cekit/redis';
+        import { postgresStore } from 'cekit/postgres';
+        import { buildIntentRequest, generateTestKeyPair } from 'cekit/testing';
+        const driver = createRequire(${JSON.stringify(join(ROOT, 'package.json'))});
+        const keys = generateTestKeyPair();
+        const client = driver('redis').createClient({ url: process.env.REDIS_URL });
+        await client.connect();
+        const pool = new (driver('pg').Pool)({ connectionString: process.env.POSTGRES_URL });
+        const said = [];
+        for (const storage of [redisStore({ client }), postgresStore({ pool })]) {
+          const app = createExtension({ extensionId: 'com.example.x', verify: keys.verifyOptions, storage, logger: silentLogger });
+          app.intent('Count', async (ctx) => {
+            const user = await ctx.user.load();
+            user.count = (user.count ?? 0) + 1;
+            ctx.say(String(user.count));
+          });
+          for (let i = 0; i < 2; i++) {
+            const body = JSON.stringify(buildIntentRequest('Count', {}, { extensionId: 'com.example.x', userId: 'U1' }));
+            const reply = await app.endpoint.handle({ method: 'POST', body: Buffer.from(body),
+              headers: { 'content-type': 'application/json', signaturecek: keys.sign(body) } });
+            said.push(JSON.parse(reply.body).response.outputSpeech.values.value);
+          }
+        }
+        await client.quit();
+        await pool.end();
+        console.log(said.join(' '));
+      `;
+      writeFileSync(join(project, 'stores.mjs'), script);
+      const output = execFileSync(process.execPath, ['stores.mjs'], {
+        cwd: project,
+        encoding: 'utf8',
+        env: { ...process.env, REDIS_URL: redis.url, POSTGRES_URL: postgres.connectionString },
+      });
+      expect(output.trim()).toBe('1 2 1 2');
+    } finally {
+      await Promise.all([redis.destroy(), postgres.destroy()]);
+    }
+  }, 60_000);
 });

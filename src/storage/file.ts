@@ -2,7 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { consoleLogger, describeError, type Logger } from '../../core/logger.js';
+import { consoleLogger, describeError, type Logger } from '../core/logger.js';
+import { withAccess, type StoreAccess } from './access.js';
+import { DEFAULT_MAX_BYTES } from './json-text.js';
+import { keyValueStore } from './key-value.js';
 import type { UserStore } from './store.js';
 
 export interface FileStoreOptions {
@@ -16,6 +19,8 @@ export interface FileStoreOptions {
   durable?: boolean;
   /** Where quarantined files and clean-up failures are reported. Default `consoleLogger()`. */
   logger?: Logger;
+  /** The longest JSON (UTF-8 bytes) one user's attributes may take. Default 64 KiB. */
+  maxBytes?: number;
 }
 
 /** A temporary file older than this is abandoned whoever wrote it: a live write takes milliseconds. */
@@ -27,10 +32,14 @@ const TEMPORARY = /\.([0-9a-f]{8})-(\d+)-[0-9a-f]+\.tmp$/;
 /**
  * One JSON file per user in `directory`. Writes go to a temporary file that is then renamed over the
  * old one, so a crash mid-write leaves the previous value, never half a file. File names are a hash
- * of the user id: ids never become paths.
+ * of the user id: ids never become paths. Requests for one user are serialised inside this process
+ * only: processes sharing the directory can lose each other's updates (use `redisStore` or
+ * `postgresStore` for several instances).
  */
-export function fileStore<T = Record<string, unknown>>(options: FileStoreOptions): UserStore<T> {
-  const { directory, durable = true } = options;
+export function fileStore<T = Record<string, unknown>>(
+  options: FileStoreOptions,
+): UserStore & StoreAccess<T> {
+  const { directory, durable = true, maxBytes = DEFAULT_MAX_BYTES } = options;
   const logger = options.logger ?? consoleLogger();
   const fileOf = (userId: string) =>
     join(directory, `${createHash('sha256').update(userId).digest('hex').slice(0, 40)}.json`);
@@ -83,7 +92,7 @@ export function fileStore<T = Record<string, unknown>>(options: FileStoreOptions
     }
   }
 
-  return {
+  const store = keyValueStore({
     async get(userId) {
       await (swept ??= sweep());
       const file = fileOf(userId);
@@ -101,15 +110,18 @@ export function fileStore<T = Record<string, unknown>>(options: FileStoreOptions
           if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
           throw error;
         }
-        const stored = parse<T>(text);
-        if (typeof stored !== 'string') return stored.userId === userId ? stored.value : undefined;
+        const stored = parse(text);
+        if (typeof stored !== 'string')
+          return stored.userId === userId && stored.value !== undefined
+            ? JSON.stringify(stored.value)
+            : undefined;
         // A concurrent set may have renamed a good file over the bad one since we read it: read that instead.
         if ((await stat(file).catch(() => undefined))?.ino !== inode) continue;
         await quarantine(file, stored);
         return undefined;
       }
     },
-    async set(userId, value) {
+    async set(userId, json) {
       await (swept ??= sweep());
       await (created ??= mkdir(directory, { recursive: true }));
       const file = fileOf(userId);
@@ -117,7 +129,7 @@ export function fileStore<T = Record<string, unknown>>(options: FileStoreOptions
       try {
         const handle = await open(temporary, 'wx', 0o600);
         try {
-          await handle.writeFile(JSON.stringify({ userId, value }));
+          await handle.writeFile(`{"userId":${JSON.stringify(userId)},"value":${json}}`);
           if (durable) await handle.datasync(); // the bytes are on disk before the name points at them
         } finally {
           await handle.close();
@@ -135,11 +147,12 @@ export function fileStore<T = Record<string, unknown>>(options: FileStoreOptions
       // A deleted user (SkillDisabled) must not come back after a power cut.
       if (durable) await syncDirectory().catch(ignoreMissing);
     },
-  };
+  });
+  return withAccess<UserStore, T>(Object.assign(store, { maxBytes }), maxBytes);
 }
 
 /** The stored `{ userId, value }`, or why the text is not one (a reason to log: never the content). */
-function parse<T>(text: string): { userId: string; value: T } | string {
+function parse(text: string): { userId: string; value: unknown } | string {
   let stored: unknown;
   try {
     stored = JSON.parse(text);
@@ -155,7 +168,7 @@ function parse<T>(text: string): { userId: string; value: T } | string {
     typeof record.userId !== 'string'
   )
     return 'not a { userId, value } object';
-  return record as { userId: string; value: T };
+  return record as { userId: string; value: unknown };
 }
 
 /**
