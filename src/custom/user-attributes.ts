@@ -67,7 +67,11 @@ export class UserAttributes<U extends object> {
   /** @internal Writes back when loaded and changed (or deleted), then lets go of the user. */
   async save(): Promise<boolean> {
     if (this.#pending === undefined) return false;
-    await this.#pending;
+    try {
+      await this.#pending;
+    } catch {
+      return false; // the load failed and the handler caught it: nothing to save, its answer stands
+    }
     const record = this.#take();
     if (record === undefined) return false;
     let json: string | undefined;

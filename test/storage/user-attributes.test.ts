@@ -245,3 +245,20 @@ describe('user attributes: text every store can keep', () => {
     expect(await store.get(USER)).toEqual({ note: '絵文字😀と한국어' });
   });
 });
+
+describe('user attributes: a failed load the handler handles', () => {
+  it('sends the answer the handler built after catching the StoreError, and writes nothing', async () => {
+    const down: UserStore = {
+      open: async () => {
+        throw new StoreError('STORE_UNAVAILABLE', 'the database is down');
+      },
+    };
+    const app = testExtension<Counter>({ storage: down });
+    app.intent('Count', async (ctx) => {
+      const user = await ctx.user.load().catch(() => undefined);
+      ctx.say(user ? `count ${user.count}` : 'I cannot count right now.');
+    });
+    const { json } = await send(app, intentRequest('Count'));
+    expect(speechOf(json).values.value).toBe('I cannot count right now.');
+  });
+});
