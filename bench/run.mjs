@@ -10,6 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { commandLine } from './lib/flags.mjs';
 import { resolvePayload } from './lib/vector.mjs';
+import { hasTaskset } from './lib/taskset.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const { fail, parse, positive } = commandLine('bench');
@@ -400,15 +401,6 @@ function clockTicks() {
     return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
   } catch {
     return 100;
-  }
-}
-
-function hasTaskset() {
-  try {
-    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
   }
 }
 

@@ -1,12 +1,13 @@
 // A throwaway redis-server for the store rows: a free loopback port, no persistence (the rows measure
 // the extension process, not Redis's disk), stopped with the row. Off the server's CPU 0 when the
 // machine has another, so Redis does not take CPU time from the process being measured.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { hasTaskset } from './taskset.mjs';
 
 export async function startRedisServer() {
   const binary = findOnPath('redis-server');
@@ -62,13 +63,4 @@ function answersPing(port) {
 function findOnPath(name) {
   const dirs = (process.env.PATH ?? '').split(':').concat('/usr/sbin', '/usr/bin');
   return dirs.map((dir) => join(dir, name)).find((path) => existsSync(path));
-}
-
-function hasTaskset() {
-  try {
-    execFileSync('taskset', ['-c', '0', 'true'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
 }

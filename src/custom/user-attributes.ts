@@ -78,11 +78,13 @@ export class UserAttributes<U extends object> {
     try {
       checkStorable(this.#loaded);
       json = JSON.stringify(this.#loaded);
-      if (this.#deleted && json === '{}') json = undefined;
-      else if (json === this.#snapshot && !this.#deleted) {
+      if (!this.#deleted && json === this.#snapshot) {
         await record.release();
         return false;
-      } else checkSize(json, this.store?.maxBytes ?? DEFAULT_MAX_BYTES);
+      }
+      if (this.#deleted && json === '{}')
+        json = undefined; // nothing set since delete(): remove the entry
+      else checkSize(json, this.store?.maxBytes ?? DEFAULT_MAX_BYTES);
     } catch (error) {
       await record.release();
       throw error;
@@ -105,15 +107,11 @@ export class UserAttributes<U extends object> {
   }
 
   async #open(): Promise<Partial<U>> {
-    if (this.id === undefined || !this.store) {
-      this.#snapshot = '{}';
-      return (this.#loaded = {});
-    }
+    // Nothing to hold: no record is taken, so save() writes nothing.
+    if (this.id === undefined || !this.store) return (this.#loaded = {});
     const { signal, deadline } = this.time;
-    const holdMs = Math.max(
-      0,
-      (deadline ?? performance.now() + HOLD_WITHOUT_DEADLINE_MS) - performance.now(),
-    );
+    const now = performance.now();
+    const holdMs = Math.max(0, (deadline ?? now + HOLD_WITHOUT_DEADLINE_MS) - now);
     const record = await openWithin(this.store, this.id, signal, holdMs);
     if (this.#closed || signal.aborted) {
       await record.release(); // the request is over: its answer went out without these attributes

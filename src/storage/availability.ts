@@ -30,7 +30,7 @@ export class Availability {
   async run<R>(operation: () => Promise<R>, onLate?: (late: Promise<R>) => void): Promise<R> {
     let probe = false;
     if (this.#down) {
-      if (this.#probing) throw this.#unavailable(undefined);
+      if (this.#probing) throw this.unavailable();
       this.#probing = probe = true;
     }
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -51,7 +51,7 @@ export class Availability {
     } catch (error) {
       if (error instanceof StoreError) throw error;
       this.failed(error);
-      throw this.#unavailable(error);
+      throw this.unavailable(error);
     } finally {
       clearTimeout(timer);
       if (probe) this.#probing = false;
@@ -79,7 +79,8 @@ export class Availability {
     );
   }
 
-  #unavailable(cause: unknown): StoreError {
+  /** The error of a request turned away by the outage (`cause`: the failure that was its news, if any). */
+  unavailable(cause?: unknown): StoreError {
     return new StoreError(
       'STORE_UNAVAILABLE',
       `${this.name} is unavailable: ${cause === undefined ? 'an outage is in progress' : describeError(cause).error}`,

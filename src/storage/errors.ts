@@ -30,3 +30,14 @@ export class StoreError extends Error {
 export function isStoreOutage(error: unknown): boolean {
   return error instanceof StoreError && error.code === 'STORE_UNAVAILABLE';
 }
+
+/** The rejection of a wait cut short: the caller's own reason when it gave a StoreError. */
+export function lockTimeout(signal: AbortSignal): StoreError {
+  const reason: unknown = signal.reason;
+  if (reason instanceof StoreError) return reason;
+  return new StoreError(
+    'STORE_LOCK_TIMEOUT',
+    'Another request held this user for longer than this request could wait.',
+    { cause: reason },
+  );
+}

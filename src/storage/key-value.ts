@@ -1,4 +1,5 @@
 import { KeyedLock } from './keyed-lock.js';
+import { recordOf } from './record.js';
 import type { UserStore, UserRecord } from './store.js';
 
 /** A plain key-value store of JSON text per user: enough for `keyValueStore()`. */
@@ -26,12 +27,8 @@ export function keyValueStore(store: KeyValueStore): UserStore {
         release();
         throw error;
       }
-      let done = false;
-      return {
-        json,
+      return recordOf(json, {
         async commit(next) {
-          if (done) throw new Error('This user record was already committed or released.');
-          done = true;
           try {
             if (next === undefined) await store.delete(userId);
             else await store.set(userId, next);
@@ -39,11 +36,8 @@ export function keyValueStore(store: KeyValueStore): UserStore {
             release();
           }
         },
-        async release() {
-          done = true;
-          release();
-        },
-      };
+        release: async () => release(),
+      });
     },
   };
 }

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { lockTimeout } from './keyed-lock.js';
+import { lockTimeout } from './errors.js';
 
 /** First and longest pause between two tries for a user another process holds (ms). */
 const FIRST_PAUSE_MS = 1;

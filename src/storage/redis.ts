@@ -4,11 +4,12 @@ import { Availability } from './availability.js';
 import { StoreError } from './errors.js';
 import { retryUntil } from './poll.js';
 import { RedisConnection, type Attempt, type RedisClientLike } from './redis/client.js';
-import { Lines, type Heir, type Turn } from './redis/line.js';
 import { redisSettings } from './redis/options.js';
 import { ACQUIRE, COMMIT, RELEASE, runScript, sendScript, type Script } from './redis/scripts.js';
 import { newToken } from './redis/token.js';
+import { recordOf } from './record.js';
 import type { UserRecord, UserStore } from './store.js';
+import { WaitingLines, type Heir } from './waiting-line.js';
 
 export type { IoRedisClientLike, NodeRedisClientLike, RedisClientLike } from './redis/client.js';
 
@@ -87,7 +88,7 @@ export function redisStore<T = Record<string, unknown>>(
   const connection = new RedisConnection(client);
   const availability = new Availability('redisStore', logger, timeoutMs);
   connection.onError((error) => availability.failed(error));
-  const lines = new Lines();
+  const lines = new WaitingLines<Turn>();
 
   /**
    * One script run within `timeoutMs`. When it went out but its answer did not come in time, `undo`
@@ -142,14 +143,13 @@ export function redisStore<T = Record<string, unknown>>(
     }
   };
 
-  /** Gives `heir` its turn; one that stopped waiting passes it (and frees what it got) to the next. */
-  const handOn = (userId: string, keys: readonly [string, string], heir: Heir | undefined, turn: Turn) => {
-    while (heir !== undefined && !heir.give(turn)) {
-      if (turn !== undefined) void letGo(keys, turn.token);
-      turn = undefined;
-      heir = lines.next(userId);
-    }
-  };
+  /** Gives `heir` its turn; one that stopped waiting passes it on, and the lock it was handed is freed. */
+  const handOn = (
+    userId: string,
+    keys: readonly [string, string],
+    heir: Heir<Turn> | undefined,
+    turn: Turn | undefined,
+  ) => lines.pass(userId, heir, turn, (refused) => void letGo(keys, refused.token));
 
   const store: UserStore = {
     maxBytes,
@@ -162,7 +162,7 @@ export function redisStore<T = Record<string, unknown>>(
       if (turn !== undefined) return record(userId, keys, turn.token, turn.json); // handed over, locked
       try {
         // A request that queued behind a failed one would each wait timeoutMs in turn: fail it at once.
-        if (queued && availability.isDown) throw outage();
+        if (queued && availability.isDown) throw availability.unavailable();
         const token = newToken();
         const stored = await retryUntil(() => acquire(keys, token, deadline), signal);
         return record(userId, keys, token, stored ?? undefined);
@@ -179,12 +179,8 @@ export function redisStore<T = Record<string, unknown>>(
     token: string,
     json: string | undefined,
   ): UserRecord {
-    let done = false;
-    return {
-      json,
+    return recordOf(json, {
       async commit(next) {
-        if (done) throw new Error('This user record was already committed or released.');
-        done = true;
         // The next request of this process for the user gets the lock from this same script.
         const heir = lines.next(userId);
         const heirToken = heir === undefined ? '' : newToken();
@@ -212,8 +208,6 @@ export function redisStore<T = Record<string, unknown>>(
         handOn(userId, keys, heir, heir === undefined ? undefined : { token: heirToken, json: next });
       },
       async release() {
-        if (done) return;
-        done = true;
         const heir = lines.next(userId);
         if (heir === undefined) {
           // Resolves once Redis freed it (for other processes), or after timeoutMs when it is down.
@@ -231,11 +225,14 @@ export function redisStore<T = Record<string, unknown>>(
         }
         handOn(userId, keys, heir, passed ? { token: heirToken, json } : undefined);
       },
-    };
+    });
   }
 
   return withAccess<UserStore, T>(store, maxBytes);
 }
+
+/** What a holder hands the next request of its process: the Redis lock, already taken for it, and the JSON. */
+type Turn = { readonly token: string; readonly json: string | undefined };
 
 /** A lease (ms, as a script argument) that ends at `deadline`, at least 1 ms. */
 function leaseUntil(deadline: number): string {
@@ -254,8 +251,4 @@ async function settledWithin(promise: Promise<void>, ms: number): Promise<void> 
   let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
-}
-
-function outage(): StoreError {
-  return new StoreError('STORE_UNAVAILABLE', 'redisStore is unavailable: an outage is in progress');
 }

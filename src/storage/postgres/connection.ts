@@ -1,5 +1,4 @@
 import type { Availability } from '../availability.js';
-import { StoreError } from '../errors.js';
 import { explain } from './errors.js';
 import type { PgClientLike, PgPoolLike, PgResultLike } from './pg-like.js';
 import type { Slots } from './slots.js';
@@ -43,7 +42,7 @@ export class Connection {
   static async checkout(db: Database, signal: AbortSignal): Promise<Connection> {
     if (db.availability.isDown && !db.slots.hasFree)
       // Every slot is a connection attempt still hanging on the outage: waiting would only delay the fallback.
-      throw new StoreError('STORE_UNAVAILABLE', 'PostgreSQL is unavailable: an outage is in progress.');
+      throw db.availability.unavailable();
     const giveSlot = await db.slots.acquire(signal);
     let late = false;
     try {

@@ -2,6 +2,7 @@ import { StoreError } from '../errors.js';
 import { checkSize } from '../json-text.js';
 import type { KeyedLock } from '../keyed-lock.js';
 import { retryUntil } from '../poll.js';
+import { recordOf } from '../record.js';
 import type { OpenOptions, UserRecord } from '../store.js';
 import { Connection, type Database } from './connection.js';
 import { advisoryKey } from './lock-key.js';
@@ -60,14 +61,7 @@ export async function openUser(
     const { rows } = await held.query(table.select, [userId]);
     const json = rows[0]?.json;
     context.table.worked();
-    return new HeldUser(
-      typeof json === 'string' ? json : undefined,
-      held,
-      table,
-      userId,
-      releaseUser,
-      context,
-    );
+    return heldUser(typeof json === 'string' ? json : undefined, held, table, userId, releaseUser, context);
   } catch (error) {
     // Gave up waiting: the transaction is sound, so end it and keep the connection. Anything else: close it.
     if (error instanceof StoreError && error.code === 'STORE_LOCK_TIMEOUT') await connection?.rollback();
@@ -85,59 +79,49 @@ function holdTimeout(holdMs: number): number {
 }
 
 /** One request's transaction on one user, ended exactly once by commit or release. */
-class HeldUser implements UserRecord {
-  #done = false;
-
-  constructor(
-    readonly json: string | undefined,
-    private readonly connection: Connection,
-    private readonly table: Table,
-    private readonly userId: string,
-    private readonly releaseUser: () => void,
-    private readonly context: OpenContext,
-  ) {}
-
-  async commit(json: string | undefined): Promise<void> {
-    if (this.#done) throw new Error('cekit: this user record was already committed or released.');
-    this.#done = true;
+function heldUser(
+  json: string | undefined,
+  connection: Connection,
+  table: Table,
+  userId: string,
+  releaseUser: () => void,
+  context: OpenContext,
+): UserRecord {
+  const end = async (): Promise<void> => {
     try {
-      // Text that is not JSON is refused by the jsonb cast itself (a data error: STORE_VALUE_INVALID).
-      if (json !== undefined) checkSize(json, this.context.maxBytes);
-    } catch (error) {
-      await this.#end();
-      throw error;
-    }
-    try {
-      if (json === undefined) await this.connection.query(this.table.delete, [this.userId]);
-      else await this.connection.query(this.table.upsert, [this.userId, json]); // text, cast to jsonb by the server
-      const done = await this.connection.query('COMMIT');
-      if (done.command === 'ROLLBACK')
-        throw new StoreError(
-          'STORE_UNAVAILABLE',
-          'PostgreSQL rolled the transaction back; nothing was written.',
-        );
-      this.connection.giveBack();
-    } catch (error) {
-      // Whether a COMMIT whose answer never came was applied is unknown: the request is told it failed.
-      this.connection.close(error);
-      this.context.table.failed(error);
-      throw error;
+      await connection.rollback();
     } finally {
-      this.releaseUser();
+      releaseUser();
     }
-  }
-
-  async release(): Promise<void> {
-    if (this.#done) return;
-    this.#done = true;
-    await this.#end();
-  }
-
-  async #end(): Promise<void> {
-    try {
-      await this.connection.rollback();
-    } finally {
-      this.releaseUser();
-    }
-  }
+  };
+  return recordOf(json, {
+    async commit(next) {
+      try {
+        // Text that is not JSON is refused by the jsonb cast itself (a data error: STORE_VALUE_INVALID).
+        if (next !== undefined) checkSize(next, context.maxBytes);
+      } catch (error) {
+        await end();
+        throw error;
+      }
+      try {
+        if (next === undefined) await connection.query(table.delete, [userId]);
+        else await connection.query(table.upsert, [userId, next]); // text, cast to jsonb by the server
+        const done = await connection.query('COMMIT');
+        if (done.command === 'ROLLBACK')
+          throw new StoreError(
+            'STORE_UNAVAILABLE',
+            'PostgreSQL rolled the transaction back; nothing was written.',
+          );
+        connection.giveBack();
+      } catch (error) {
+        // Whether a COMMIT whose answer never came was applied is unknown: the request is told it failed.
+        connection.close(error);
+        context.table.failed(error);
+        throw error;
+      } finally {
+        releaseUser();
+      }
+    },
+    release: end,
+  });
 }
