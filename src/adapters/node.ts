@@ -6,6 +6,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { protectServer } from './protect-server.js';
 import { toEndpoint, type EndpointSource } from '../core/endpoint.js';
+import { devSession } from '../core/dev-session.js';
 import {
   collectBody,
   declaredLength,
@@ -111,6 +112,12 @@ export interface RunningServer {
  * verification keys before listening, and shuts down gracefully.
  */
 export async function serve(source: EndpointSource, options: ServeOptions = {}): Promise<RunningServer> {
+  // Under `cekit dev` the address is the command's, and so are the signals (it reloads the process).
+  const dev = devSession();
+  const address = dev?.claimAddress();
+  const port = address?.port ?? options.port ?? Number(process.env.PORT ?? 3000);
+  const host = address?.host ?? options.host ?? '127.0.0.1';
+  const handleSignals = dev ? false : (options.handleSignals ?? true);
   const endpoint = toEndpoint(source);
   await endpoint.ready();
   let closing: Promise<void> | undefined;
@@ -120,16 +127,15 @@ export async function serve(source: EndpointSource, options: ServeOptions = {}):
   );
   // The same timeouts, protocol checks and JSON refusals as any server protectServer() guards.
   protectServer(server, { requestTimeoutMs: options.requestTimeoutMs });
-  const port = options.port ?? Number(process.env.PORT ?? 3000);
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const failed = (error: NodeJS.ErrnoException) => reject(listenError(error, port, host));
+    server.once('error', failed);
     server.listen(port, host, () => {
-      server.off('error', reject);
+      server.off('error', failed);
       resolve();
     });
   });
-  const address = server.address() as AddressInfo;
+  const bound = server.address() as AddressInfo;
   const close = () =>
     (closing ??= new Promise<void>((resolve) => {
       const timer = setTimeout(() => server.closeAllConnections(), options.shutdownTimeoutMs ?? 10_000);
@@ -141,7 +147,7 @@ export async function serve(source: EndpointSource, options: ServeOptions = {}):
       });
       server.closeIdleConnections();
     }));
-  if (options.handleSignals ?? true) {
+  if (handleSignals) {
     const onSignal = () => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
@@ -150,6 +156,22 @@ export async function serve(source: EndpointSource, options: ServeOptions = {}):
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
   }
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return { server, port: address.port, url: `http://${shownHost}:${address.port}/`, close };
+  const shownHost = bound.family === 'IPv6' ? `[${bound.address}]` : bound.address;
+  const running = { server, port: bound.port, url: `http://${shownHost}:${bound.port}/`, close };
+  dev?.listening(running);
+  return running;
+}
+
+/** Node's listen errors say `listen EADDRINUSE: address already in use`; say what to do about it. */
+function listenError(error: NodeJS.ErrnoException, port: number, host: string): Error {
+  const where = `${host}:${port}`;
+  const message =
+    error.code === 'EADDRINUSE'
+      ? `Port ${port} is already in use on ${host}: stop the other server, or choose another port (0 picks a free one)`
+      : error.code === 'EACCES'
+        ? `Not allowed to listen on ${where}: ports below 1024 need privileges; choose a port above 1023`
+        : error.code === 'EADDRNOTAVAIL'
+          ? `Cannot listen on ${where}: ${host} is not an address of this machine`
+          : `Cannot listen on ${where}: ${error.message}`;
+  return Object.assign(new Error(message, { cause: error }), { code: error.code });
 }

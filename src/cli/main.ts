@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { check, checkHelp } from './commands/check.js';
 import { dev, devHelp } from './commands/dev.js';
 import { serveModule } from './commands/dev-worker.js';
+import { init, initHelp } from './commands/init.js';
 import { keygen, keygenHelp } from './commands/keygen.js';
 import { sign, signHelp } from './commands/sign.js';
 import { simulate, simulateHelp } from './commands/simulate.js';
@@ -21,6 +22,7 @@ const SELF = fileURLToPath(import.meta.url);
 const usage = `Usage: cekit <command> [options]
 
 Commands:
+  init [dir]        create a ready project: an extension, its test, a production server
   simulate <url>    talk to a running extension like CEK (interactive, or --script)
   check <url>       audit an extension: hostile requests, and valid ones with --key/--replay
   dev <module>      serve an extension module locally, trusting a development key, reloading on change
@@ -33,6 +35,7 @@ Run cekit <command> --help for the options of a command.
 type Command = { help: string; run: (args: string[], io: CliIo) => Promise<number> };
 
 const commands: Record<string, Command> = {
+  init: { help: initHelp, run: init },
   simulate: { help: simulateHelp, run: simulate },
   check: { help: checkHelp, run: check },
   dev: { help: devHelp, run: (args, io) => dev(args, io, SELF) },

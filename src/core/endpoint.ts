@@ -1,6 +1,7 @@
 import { isRequestVerifier, type RequestVerifier } from '../verify/verifier.js';
 import { publicKeyVerifier, type PublicKeyVerifierOptions } from '../verify/public-key.js';
 import { disabledVerifier } from '../verify/disabled.js';
+import { devSession, devVerifier } from './dev-session.js';
 import { checkContentType } from './content-type.js';
 import type { Dispatcher, DispatchContext, FallbackReason } from './dispatcher.js';
 import { BudgetContext, TIMED_OUT, withinBudget } from './budget.js';
@@ -116,6 +117,7 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
   const requestLog = options.requestLog ?? 'info';
   const verifier = resolveVerifier(options.verify, logger);
   const extensionIds = resolveExtensionIds(options, dispatcher.kinds, logger);
+  devSession()?.endpointCreated({ kinds: dispatcher.kinds, extensionIds: [...(extensionIds ?? [])] });
   const serves = new Set<MessageKind>(dispatcher.kinds);
   /**
    * The message's description for log lines, capped and escaped: its strings are the sender's. It
@@ -333,6 +335,9 @@ function round(ms: number): number {
 }
 
 function resolveVerifier(verify: EndpointOptions['verify'], logger: Logger): RequestVerifier {
+  // Under `cekit dev` the development key is trusted (src/core/dev-session.ts).
+  const dev = devSession();
+  if (dev) return devVerifier(dev, verify, logger);
   if (verify === false) return disabledVerifier(logger);
   if (isRequestVerifier(verify)) return verify;
   return publicKeyVerifier({ logger, ...verify });

@@ -82,9 +82,11 @@ export class Conversation {
   private session: { id: string; new: boolean; attributes: Record<string, unknown> } | undefined;
   /** Appliances from the last discovery, by id; undefined until `discover()` ran. */
   private appliances: Map<string, DiscoveredAppliance> | undefined;
+  private homeToken: string | undefined;
 
   constructor(options: ConversationOptions) {
     this.options = options;
+    this.homeToken = options.homeAccessToken;
     this.transport = toTransport(options.target);
     this.resolver = options.model ? createResolver(options.model) : undefined;
     // An in-process extension can be compared with the model: misspelled handlers show up in the test log.
@@ -105,6 +107,21 @@ export class Conversation {
 
   get sessionOpen(): boolean {
     return this.session !== undefined;
+  }
+
+  /**
+   * The account-linking token the next Clova Home requests carry (the `homeAccessToken` option).
+   * Set it to switch accounts or to try another token mid-conversation; `undefined` sends the
+   * builders' placeholder, `sample-access-token`. A different token may be another account, so the
+   * appliances of the last `discover()` are forgotten until the next one.
+   */
+  get homeAccessToken(): string | undefined {
+    return this.homeToken;
+  }
+
+  set homeAccessToken(token: string | undefined) {
+    if (token !== this.homeToken) this.appliances = undefined;
+    this.homeToken = token;
   }
 
   /** The user opens the extension ("…を起動して"): always a new session (§3.1). */
@@ -249,7 +266,7 @@ export class Conversation {
   }
 
   private homeOptions() {
-    return this.options.homeAccessToken !== undefined ? { accessToken: this.options.homeAccessToken } : {};
+    return this.homeToken !== undefined ? { accessToken: this.homeToken } : {};
   }
 
   private async sendCustom(

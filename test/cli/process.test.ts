@@ -1,19 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createConversation, loadTestKeyPair } from 'cekit/testing';
-import { main } from '../../src/cli/main.js';
-import { bufferIo } from './io.js';
 
 const CLI = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-const CEKIT_SOURCE = pathToFileURL(fileURLToPath(new URL('../../src/index.ts', import.meta.url))).href;
 
 /** Runs the CLI as users do: a separate Node process (from source, through tsx). */
 function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -85,64 +79,3 @@ describe('cekit as a child process', () => {
     expect(result).toMatchObject({ code: 0, stdout: `${pkg.version}\n` });
   });
 });
-
-describe('cekit dev', () => {
-  it('serves a module trusting the development key and reloads it when the file changes', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cekit-dev-'));
-    // The greeting lives in a subfolder: changes there reload too.
-    mkdirSync(join(dir, 'lib'));
-    writeFileSync(
-      join(dir, 'extension.mjs'),
-      `import { createExtension, silentLogger } from ${JSON.stringify(CEKIT_SOURCE)};
-import { greeting } from './lib/greeting.mjs';
-export default (options) => {
-  const app = createExtension({ ...options, logger: silentLogger });
-  app.launch((ctx) => ctx.say(greeting));
-  return app;
-};
-`,
-    );
-    const write = (greeting: string) =>
-      writeFileSync(join(dir, 'lib/greeting.mjs'), `export const greeting = ${JSON.stringify(greeting)};\n`);
-    write('Version one.');
-    const controller = new AbortController();
-    const { io, out } = bufferIo(dir, { signal: controller.signal });
-    const running = main(['dev', 'extension.mjs', '--port', '0', '--extension-id', 'com.example.dev'], io);
-    try {
-      const url = await waitFor(
-        () => /extension ready on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out.stdout)?.[1],
-        out,
-      );
-      expect(out.stdout).toContain(
-        `cekit simulate ${url} --key .cekit/dev-key.pem --extension-id com.example.dev`,
-      );
-      const keys = loadTestKeyPair(readFileSync(join(dir, '.cekit/dev-key.pem'), 'utf8'));
-      const cek = createConversation({ target: url, keys, extensionId: 'com.example.dev' });
-      expect((await cek.launch()).speech).toBe('Version one.');
-
-      write('Version two.');
-      await waitFor(() => out.stdout.includes('reloaded, listening on') || undefined, out);
-      expect(out.stdout).toContain(`reloaded, listening on ${url}`);
-      expect(out.stdout).toMatch(/change in lib\/greeting\.mjs, reloading/);
-      expect((await cek.launch()).speech).toBe('Version two.');
-    } finally {
-      controller.abort();
-      expect(await running).toBe(0);
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
-
-async function waitFor<T>(
-  probe: () => T | undefined,
-  out: { stdout: string; stderr: string },
-  ms = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; stdout:\n${out.stdout}\nstderr:\n${out.stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

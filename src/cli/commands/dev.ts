@@ -5,22 +5,32 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DEV_KEY_PATH, devKey, publicKeyPathOf } from '../keys.js';
-import { styleFor, UsageError, type CliIo } from '../io.js';
+import { styleFor, UsageError, type CliIo, type Style } from '../io.js';
+import { CANNOT_LISTEN, type WorkerReady } from './dev-worker.js';
 
-export const devHelp = `Usage: cekit dev <module> [--port <n>] [--export <name>] [--extension-id <id>] [--key <file>] [--once]
+export const devHelp = `Usage: cekit dev <module> [--port <n>] [--host <addr>] [--trust-cek] [--export <name>] [--extension-id <id>]
 
-Serves an extension module on 127.0.0.1 for local development, reloading it when files change.
-The module exports a factory (default export, or --export <name>) called with
-{ verify, extensionId }: pass verify on to createExtension/createEndpoint so the real verifier
-trusts the development key (${DEV_KEY_PATH}, created on first use; never use it in production).
+Serves an extension module for local development, reloading it when files change. The module may
+call serve() from cekit/node itself, export an extension (or endpoint), or export a factory called
+with { verify, extensionId } (default export, or --export <name>). Either way the extension trusts
+the development key (${DEV_KEY_PATH}, created on first use) instead of CEK's, so cekit simulate and
+cekit check can sign requests; never use it in production (refused when NODE_ENV=production).
 TypeScript modules need tsx installed in the project.
   --port <n>            port (default 3000; 0 picks a free one)
-  --extension-id <id>   passed to the factory and shown in the hints
+  --host <addr>         address to listen on (default 127.0.0.1; 0.0.0.0 for a container or a proxy)
+  --trust-cek           also trust CEK's real keys, so the real CEK can call through an HTTPS tunnel
+                        (docs/guides/deploying.md); the module's own verify settings are kept
+  --region jp|kr        with --trust-cek and a factory: whose CEK keys (default jp)
+  --export <name>       the export to serve, when the module has several
+  --extension-id <id>   passed to a factory, and shown in the hints
   --key <file>          the development private key (default ${DEV_KEY_PATH})
   --once                do not watch for changes
 `;
 
 const IGNORED = /(^|[/\\])(node_modules|\.git|\.cekit|dist|coverage)([/\\]|$)/;
+/** What a reload is for: code, JSON (package.json, models) and TSV models, .env; not logs, swap files or output. */
+const WATCHED = /\.([mc]?[jt]sx?|json|tsv)$|(^|[/\\])\.env$/;
+const relevant = (file: string) => WATCHED.test(file) && !IGNORED.test(file);
 const TS_MODULE = /\.(m|c)?tsx?$/;
 
 /** The parent side of `cekit dev`: keeps a worker process serving the module, restarts it on change. */
@@ -34,8 +44,20 @@ export async function dev(args: string[], io: CliIo, cliPath: string): Promise<n
       'extension-id': { type: 'string' },
       key: { type: 'string' },
       once: { type: 'boolean' },
+      host: { type: 'string' },
+      'trust-cek': { type: 'boolean' },
+      region: { type: 'string' },
     },
   });
+  if (io.env.NODE_ENV === 'production')
+    throw new UsageError(
+      'cekit dev trusts a development key and is refused when NODE_ENV=production; serve the extension with serve() from cekit/node',
+    );
+  if (values.region !== undefined && values.region !== 'jp' && values.region !== 'kr')
+    throw new UsageError(`--region is jp or kr, not ${values.region}`);
+  if (values.region !== undefined && !values['trust-cek'])
+    throw new UsageError('--region chooses whose CEK keys --trust-cek adds; pass --trust-cek too');
+  const host = values.host ?? '127.0.0.1';
   const modulePath = positionals[0] && resolve(io.cwd, positionals[0]);
   if (!modulePath || positionals.length > 1) throw new UsageError('Give the extension module to serve');
   if (!existsSync(modulePath)) throw new UsageError(`${positionals[0]} does not exist`);
@@ -57,6 +79,10 @@ export async function dev(args: string[], io: CliIo, cliPath: string): Promise<n
     resolve(io.cwd, publicKeyPathOf(keyPath)),
     '--port',
     String(port),
+    '--host',
+    host,
+    ...(values['trust-cek'] ? ['--trust-cek'] : []),
+    ...(values.region ? ['--region', values.region] : []),
     ...(values.export ? ['--export', values.export] : []),
     ...(values['extension-id'] ? ['--extension-id', values['extension-id']] : []),
   ];
@@ -71,18 +97,21 @@ export async function dev(args: string[], io: CliIo, cliPath: string): Promise<n
     });
     worker.stdout!.on('data', (chunk: Buffer) => io.stdout.write(chunk.toString()));
     worker.stderr!.on('data', (chunk: Buffer) => io.stderr.write(chunk.toString()));
-    worker.on('message', (message: { url?: string; port?: number }) => {
-      if (!message.url) return;
+    worker.on('message', (ready: WorkerReady) => {
       // Keep the port across reloads, so the URL you were given stays valid.
-      port = message.port ?? port;
+      port = ready.port;
       if (!announced) {
         announced = true;
-        io.stdout.write(hints(message.url, keyPath, values['extension-id'], style));
-      } else io.stdout.write(style.green(`reloaded, listening on ${message.url}\n`));
+        io.stdout.write(
+          hints(ready, { keyPath, trustCek: values['trust-cek'] === true, watching: !values.once }, style),
+        );
+      } else io.stdout.write(style.green(`reloaded, listening on ${ready.url}\n`));
     });
     worker.on('exit', (code, signal) => {
-      if (child === worker && signal === null && code !== 0)
-        io.stderr.write(style.red(`the extension stopped (exit code ${code}); fix it and save to restart\n`));
+      if (child !== worker || signal !== null || code === 0) return;
+      // A port in use does not get better on save: at the first start, stop with the worker's message.
+      if (code === CANNOT_LISTEN && !announced) return cannotListen();
+      io.stderr.write(style.red(`the extension stopped (exit code ${code}); fix it and save to restart\n`));
     });
     child = worker;
   };
@@ -112,7 +141,13 @@ export async function dev(args: string[], io: CliIo, cliPath: string): Promise<n
     });
   }
 
+  let exitCode = 0;
+  let cannotListen!: () => void;
   await new Promise<void>((done) => {
+    cannotListen = () => {
+      exitCode = 1;
+      done();
+    };
     if (io.signal?.aborted) return done();
     io.signal?.addEventListener('abort', () => done(), { once: true });
   });
@@ -120,7 +155,7 @@ export async function dev(args: string[], io: CliIo, cliPath: string): Promise<n
   for (const watcher of watchers) watcher.close();
   await restarting;
   await stop();
-  return 0;
+  return exitCode;
 }
 
 /**
@@ -130,7 +165,7 @@ export async function dev(args: string[], io: CliIo, cliPath: string): Promise<n
 function watchTree(root: string, onChange: (file: string) => void): FSWatcher[] {
   const watchers = [
     watch(root, (_event, file) => {
-      if (file && !IGNORED.test(String(file))) onChange(resolve(root, String(file)));
+      if (file && relevant(String(file))) onChange(resolve(root, String(file)));
     }),
   ];
   for (const entry of readdirSync(root, { withFileTypes: true })) {
@@ -138,7 +173,7 @@ function watchTree(root: string, onChange: (file: string) => void): FSWatcher[] 
     const dir = join(root, entry.name);
     watchers.push(
       watch(dir, { recursive: true }, (_event, file) => {
-        if (file && !IGNORED.test(String(file))) onChange(resolve(dir, String(file)));
+        if (file && relevant(String(file))) onChange(resolve(dir, String(file)));
       }),
     );
   }
@@ -160,20 +195,46 @@ function tsxLoader(cwd: string): string {
 }
 
 function hints(
-  url: string,
-  keyPath: string,
-  extensionId: string | undefined,
-  style: ReturnType<typeof styleFor>,
+  ready: WorkerReady,
+  dev: { keyPath: string; trustCek: boolean; watching: boolean },
+  style: Style,
 ) {
-  const id = extensionId ?? '<your Extension ID>';
-  return (
-    `${style.green('extension ready')} on ${style.bold(url)} (trusts ${keyPath})\n\n` +
-    `Talk to it:\n` +
-    `  npx cekit simulate ${url} --key ${keyPath} --extension-id ${id}\n` +
-    `Audit it:\n` +
-    `  npx cekit check ${url} --key ${keyPath} --extension-id ${id}\n` +
-    `Or with curl (request.json holds a CEK request body):\n` +
-    `  npx cekit sign --key ${keyPath} --curl ${url} request.json | sh\n\n` +
-    style.dim('Watching for changes; Ctrl+C stops.\n')
+  // A server listening on every address is reached on loopback from this machine.
+  const url = ready.url.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//127.0.0.1');
+  const key = `--key ${dev.keyPath}`;
+  const lines = [
+    `${style.green('extension ready')} on ${style.bold(ready.url)} (trusts ${dev.keyPath}${dev.trustCek ? " and CEK's keys" : ''})`,
+    '',
+  ];
+  if (ready.kinds.includes('custom')) {
+    const id = `--extension-id ${ready.extensionIds[0] ?? '<your Extension ID>'}`;
+    lines.push(
+      'Talk to it (add --model <file> to type sentences):',
+      `  npx cekit simulate ${url} ${key} ${id}`,
+      'Audit it:',
+      `  npx cekit check ${url} ${key} ${id}`,
+    );
+  }
+  if (ready.kinds.includes('home')) {
+    const token = '--access-token <a token your authenticate() accepts>';
+    lines.push(
+      'Talk to it (then type /home discover):',
+      `  npx cekit simulate ${url} ${key} ${token}`,
+      'Audit it:',
+      `  npx cekit check ${url} ${key} --kind home ${token}`,
+    );
+  }
+  lines.push(
+    'Or with curl (request.json holds a CEK request body):',
+    `  npx cekit sign ${key} --curl ${url} request.json | sh`,
+    '',
   );
+  if (dev.trustCek)
+    lines.push(
+      style.yellow(
+        'The real CEK can call it once an HTTPS tunnel or proxy forwards to it: docs/guides/deploying.md',
+      ),
+    );
+  lines.push(style.dim(dev.watching ? 'Watching for changes; Ctrl+C stops.' : 'Ctrl+C stops.'), '');
+  return lines.join('\n');
 }

@@ -7,7 +7,7 @@ import { readKey } from '../keys.js';
 import { styleFor, UsageError, type CliIo } from '../io.js';
 import { SimulatorSession } from '../simulator-session.js';
 
-export const simulateHelp = `Usage: cekit simulate <url> [--key <file>] [--model <path>] [--script <file>] [options]
+export const simulateHelp = `Usage: cekit simulate <url> [--key <file>] [--model <path>] [--access-token <token>] [--script <file>] [options]
 
 Talks to a running extension like CEK: signs each request, keeps the session (id, new, attributes).
 Type a sentence (resolved with --model) or a command:
@@ -17,11 +17,16 @@ Type a sentence (resolved with --model) or a command:
   /end                             end the session (SessionEndedRequest)
   /home discover                   Clova Home DiscoverAppliancesRequest
   /home <Action> <applianceId> [k=v ...]  Clova Home request, e.g. /home TurnOn light-1
+  /home scenes, /home ActionScene <sceneId>  Clova Home scenes (JP)
+  /token <access token>            the account-linking token Clova Home requests carry (/token alone shows it)
   /session                         show the session id and attributes
   /help, /quit
+Quote a value with spaces as in a shell: name="two words" or 'name=two words' (\\" is a quote inside "...").
+A quoted value is sent as text (count="3"); unquoted numbers and true/false are typed (in /event and /home).
 Options:
   --key <file>           private key the extension trusts (default: send unsigned)
   --model <path>         interaction model: a JSON file or a folder of console TSV files
+  --access-token <token> account-linking token sent in Clova Home requests (default: a placeholder)
   --script <file>        run the lines of a file instead of reading the keyboard (exit 1 on any problem);
                          a line "< text" checks that the last reply contains text
   --extension-id <id>    applicationId sent (default com.example.extension)
@@ -36,6 +41,7 @@ export async function simulate(args: string[], io: CliIo): Promise<number> {
     options: {
       key: { type: 'string' },
       model: { type: 'string' },
+      'access-token': { type: 'string' },
       script: { type: 'string' },
       'extension-id': { type: 'string' },
       locale: { type: 'string' },
@@ -46,20 +52,25 @@ export async function simulate(args: string[], io: CliIo): Promise<number> {
   if (!url || positionals.length > 1) throw new UsageError('Give the URL of the extension');
   if (!/^https?:\/\//.test(url)) throw new UsageError(`Expected an http(s) URL, got ${url}`);
   const keys = values.key ? await readKey(values.key, io.cwd) : undefined;
-  const model = values.model ? await loadInteractionModel(resolve(io.cwd, values.model)) : undefined;
+  const model = values.model ? await readModel(values.model, io.cwd) : undefined;
+  const token = values['access-token'];
   const cek = createConversation({
     target: url,
     strict: false,
     ...(keys ? { keys } : {}),
     ...(model ? { model } : {}),
+    ...(token !== undefined ? { homeAccessToken: token } : {}),
     ...(values['extension-id'] ? { extensionId: values['extension-id'] } : {}),
     ...(values.locale ? { locale: values.locale } : {}),
     ...(values.user ? { userId: values.user } : {}),
   });
-  const session = new SimulatorSession(cek, io, styleFor(io.stdout, io.env), simulateHelp);
+  const session = new SimulatorSession(cek, io, styleFor(io.stdout, io.env), {
+    help: simulateHelp,
+    ...(model ? { model } : {}),
+  });
 
   if (values.script) {
-    const lines = (await readFile(resolve(io.cwd, values.script), 'utf8')).split(/\r?\n/);
+    const lines = (await readScript(values.script, io.cwd)).split(/\r?\n/);
     let ok = true;
     for (const line of lines) {
       const text = line.trim();
@@ -78,7 +89,7 @@ export async function simulate(args: string[], io: CliIo): Promise<number> {
 
   io.stdout.write(
     `Talking to ${url}${keys ? ' (signed)' : ' (unsigned: pass --key if the extension verifies signatures)'}.\n` +
-      `Type /launch to start, /help for commands${model ? ', or a sentence' : ''}.\n`,
+      `Type /launch to start${token !== undefined ? ' (or /home discover for Clova Home)' : ''}, /help for commands${model ? ', or a sentence' : ''}.\n`,
   );
   // On a terminal: a prompt with line editing. Piped input: each line is echoed, like --script.
   const interactive = io.stdin.isTTY === true;
@@ -99,6 +110,28 @@ export async function simulate(args: string[], io: CliIo): Promise<number> {
   }
   rl.close();
   return 0;
+}
+
+/** The --model file or folder; a file that is not there is a usage mistake, named by its flag. */
+async function readModel(path: string, cwd: string) {
+  try {
+    return await loadInteractionModel(resolve(cwd, path));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new UsageError(`--model ${path}: no such file or folder`);
+    throw error;
+  }
+}
+
+async function readScript(path: string, cwd: string): Promise<string> {
+  try {
+    return await readFile(resolve(cwd, path), 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new UsageError(
+      code === 'ENOENT' ? `--script ${path}: no such file` : `--script ${path}: ${(error as Error).message}`,
+    );
+  }
 }
 
 /**

@@ -15,6 +15,18 @@ export interface AuditOptions {
   extensionId?: string;
   /** Which kind of valid requests trusted mode sends. Default `custom`. */
   kind?: 'custom' | 'home';
+  /**
+   * Clova Home (`kind: 'home'`, trusted mode): the account-linking access token the valid requests
+   * carry (`payload.accessToken`), one the extension's authentication accepts, so the checks reach
+   * discovery and the appliance lookup. With it, a request carrying a made-up token must also be
+   * refused with `InvalidAccessTokenError` (check `invalid-access-token`).
+   *
+   * Without it the requests carry the placeholder `sample-access-token` and authentication is not
+   * tested (only a token the extension accepts tells a right refusal from a wrong one); an extension
+   * that refuses the placeholder fails `discover-appliances` and `unknown-appliance`, since the audit
+   * never got past authentication.
+   */
+  accessToken?: string;
   /** A refusal slower than this fails. Default 2000 ms. */
   refusalMs?: number;
   /** Called after each check, for progress output. */

@@ -12,15 +12,25 @@ export interface CheckResult {
   reason: string;
   status?: number;
   ms?: number;
+  /**
+   * Clova Home: the check failed because the extension refused the access token the audit sent
+   * (`InvalidAccessTokenError`/`ExpiredAccessTokenError`), so it never reached what the check is
+   * about. The fix is a token the extension accepts (`AuditOptions.accessToken`), not a change to
+   * the extension.
+   */
+  accessTokenRefused?: boolean;
 }
 
 /** One check: what to send and how to judge the answer (or the failure to get one). */
+/** A check's verdict on one answer. */
+export type Verdict = Pick<CheckResult, 'passed' | 'reason' | 'accessTokenRefused'>;
+
 export interface Check {
   id: string;
   title: string;
   mode: CheckResult['mode'];
   request: OutgoingRequest;
-  judge(exchange: Exchange): { passed: boolean; reason: string };
+  judge(exchange: Exchange): Verdict;
   /** How to judge a transport error (default: a failure). */
   onError?(error: unknown): { passed: boolean; reason: string } | undefined;
 }

@@ -20,7 +20,7 @@ import { signedHeaders, type Signer } from '../signer.js';
 import { cekHeaders, type Exchange } from '../transport.js';
 import type { AuditOptions } from './audit.js';
 import type { CapturedRequest } from './captured.js';
-import { connectionClosedIsRefusal, describeExchange, refusal, type Check } from './checks.js';
+import { connectionClosedIsRefusal, describeExchange, refusal, type Check, type Verdict } from './checks.js';
 
 /**
  * Which checks an audit runs (spec http-and-validation.md §3.2 for what must be refused): the
@@ -92,7 +92,8 @@ export function planChecks(options: AuditOptions): Check[] {
     }),
   ];
 
-  if (trusted) checks.push(...trustedChecks(trusted, extensionId, options.kind ?? 'custom', quick));
+  if (trusted)
+    checks.push(...trustedChecks(trusted, extensionId, options.kind ?? 'custom', options.accessToken, quick));
   for (const [index, captured] of (options.replay ?? []).entries())
     checks.push(...replayChecks(captured, index, quick));
   return checks;
@@ -102,6 +103,7 @@ function trustedChecks(
   keys: Signer,
   extensionId: string,
   kind: 'custom' | 'home',
+  accessToken: string | undefined,
   quick: ReturnType<typeof refusal>,
 ): Check[] {
   const signed = (message: unknown) => {
@@ -118,36 +120,7 @@ function trustedChecks(
       judge: quick,
     },
   ];
-  if (kind === 'home') {
-    const discover = buildDiscoverAppliancesRequest();
-    checks.push(
-      validHome(
-        'discover-appliances',
-        'DiscoverAppliancesRequest gets a valid reply',
-        discover,
-        signed(discover),
-      ),
-    );
-    // Errors are replies (HTTP 200 with an …Error message, spec clova-home-extension.md §1, §5).
-    const unknown = buildHomeControlRequest('TurnOn', `cekit-audit-no-such-appliance-${randomUUID()}`);
-    checks.push({
-      id: 'unknown-appliance',
-      title: 'TurnOnRequest for an unknown appliance gets an …Error reply (HTTP 200)',
-      mode: 'trusted',
-      request: signed(unknown),
-      judge: (exchange) => {
-        const reply = new HomeReply(unknown, exchange);
-        if (!reply.ok) return judgeProblems(reply.problems, exchange);
-        return reply.isError
-          ? { passed: true, reason: `answered ${reply.name}` }
-          : {
-              passed: false,
-              reason: `answered ${reply.name}: an appliance that does not exist cannot be turned on`,
-            };
-      },
-    });
-    return checks;
-  }
+  if (kind === 'home') return [...checks, ...homeChecks(signed, accessToken)];
   const wrongApp = buildLaunchRequest({ extensionId: `${extensionId}.not-yours` });
   checks.push({
     id: 'wrong-application-id',
@@ -166,6 +139,116 @@ function trustedChecks(
     checks.push(
       validCustom(`valid-${id}`, `${describeRequest(message)} gets a valid reply`, message, signed(message)),
     );
+  return checks;
+}
+
+/** The Clova Home errors that mean "this access token is not accepted" (spec clova-home-extension.md §5). */
+const ACCESS_TOKEN_ERRORS: readonly string[] = ['InvalidAccessTokenError', 'ExpiredAccessTokenError'];
+
+/**
+ * Clova Home in trusted mode. Authentication comes first in every extension, so an answer that is an
+ * access-token error says nothing about discovery or the appliance lookup: such a check fails,
+ * flagged `accessTokenRefused`, instead of passing on "an …Error is a valid reply".
+ */
+function homeChecks(
+  signed: (message: unknown) => Check['request'],
+  accessToken: string | undefined,
+): Check[] {
+  const options = accessToken === undefined ? {} : { accessToken };
+  const refused = (reply: HomeReply): Verdict => ({
+    passed: false,
+    accessTokenRefused: true,
+    reason:
+      `answered ${reply.name}: the extension refused the access token` +
+      (accessToken === undefined
+        ? ` (none was given, so the placeholder ${JSON.stringify(reply.request.payload.accessToken)} was sent)`
+        : '') +
+      ', so the audit never got past authentication: give it an access token the extension accepts',
+  });
+
+  const discover = buildDiscoverAppliancesRequest(options);
+  const checks: Check[] = [
+    {
+      id: 'discover-appliances',
+      title: 'DiscoverAppliancesRequest gets a DiscoverAppliancesResponse',
+      mode: 'trusted',
+      request: signed(discover),
+      judge: (exchange) => {
+        const reply = new HomeReply(discover, exchange);
+        if (!reply.ok) return judgeProblems(reply.problems, exchange);
+        if (ACCESS_TOKEN_ERRORS.includes(reply.name)) return refused(reply);
+        if (reply.isError)
+          return {
+            passed: false,
+            reason: `answered ${reply.name} instead of the account's appliances (clova-home-extension.md §3)`,
+          };
+        // An empty list passes: an account may have no devices yet (§3: "every device registered to
+        // the user's account"). An extension that answers so for any token fails invalid-access-token.
+        const found = reply.payload.discoveredAppliances;
+        const count = Array.isArray(found) ? found.length : 0;
+        return {
+          passed: true,
+          reason: `answered ${describeExchange(exchange)}, schema-valid, ${count === 0 ? 'no appliances (an account without devices)' : `${count} appliance${count === 1 ? '' : 's'}`}`,
+        };
+      },
+    },
+  ];
+
+  // Errors are replies (HTTP 200 with an …Error message, spec clova-home-extension.md §1, §5), and
+  // §5 names the one for a device that does not exist.
+  const unknown = buildHomeControlRequest(
+    'TurnOn',
+    `cekit-audit-no-such-appliance-${randomUUID()}`,
+    {},
+    options,
+  );
+  checks.push({
+    id: 'unknown-appliance',
+    title: 'TurnOnRequest for an unknown appliance gets NoSuchTargetError (HTTP 200)',
+    mode: 'trusted',
+    request: signed(unknown),
+    judge: (exchange) => {
+      const reply = new HomeReply(unknown, exchange);
+      if (!reply.ok) return judgeProblems(reply.problems, exchange);
+      if (ACCESS_TOKEN_ERRORS.includes(reply.name)) return refused(reply);
+      if (reply.name === 'NoSuchTargetError') return { passed: true, reason: `answered ${reply.name}` };
+      return {
+        passed: false,
+        reason: reply.isError
+          ? `answered ${reply.name}: a device that does not exist is answered NoSuchTargetError (clova-home-extension.md §5)`
+          : `answered ${reply.name}: an appliance that does not exist cannot be turned on`,
+      };
+    },
+  });
+
+  // http-and-validation.md §6: for payload.accessToken, "invalid/expired tokens are reported with
+  // InvalidAccessTokenError / ExpiredAccessTokenError in an HTTP 200 response" (both listed in
+  // clova-home-extension.md §5). A token made up here was never issued, so it is invalid. Only run next
+  // to a given token: a refusal means something beside a token that is accepted (an extension refusing
+  // every token would pass alone), and without one the caller is not testing authentication.
+  if (accessToken !== undefined) {
+    const madeUp = buildDiscoverAppliancesRequest({
+      accessToken: `cekit-audit-invalid-token-${randomUUID()}`,
+    });
+    checks.push({
+      id: 'invalid-access-token',
+      title: 'DiscoverAppliancesRequest with a made-up access token gets InvalidAccessTokenError',
+      mode: 'trusted',
+      request: signed(madeUp),
+      judge: (exchange) => {
+        const reply = new HomeReply(madeUp, exchange);
+        if (!reply.ok) return judgeProblems(reply.problems, exchange);
+        if (ACCESS_TOKEN_ERRORS.includes(reply.name))
+          return { passed: true, reason: `answered ${reply.name}` };
+        return {
+          passed: false,
+          reason: reply.isError
+            ? `answered ${reply.name}: an access token the extension never issued is answered InvalidAccessTokenError (http-and-validation.md §6)`
+            : `answered ${reply.name}: a token nobody issued was accepted, so anyone could reach this account's devices`,
+        };
+      },
+    });
+  }
   return checks;
 }
 

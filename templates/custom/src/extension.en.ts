@@ -1,0 +1,43 @@
+/**
+ * A dice roller, the CEK tutorial's first extension: it asks how many dice to roll, rolls them, and
+ * answers the built-in help and cancel intents. The interaction model is models/interaction-model.json.
+ */
+import { createExtension, type ExtensionOptions } from 'cekit';
+
+/** The Extension ID registered in the Clova developer console. */
+export const EXTENSION_ID = '__EXTENSION_ID__';
+
+const MAX_DICE = 10;
+const REPROMPT = 'Say a number of dice from 1 to 10.';
+
+/**
+ * Builds the extension. `cekit dev` calls it with `verify` trusting its development key, src/server.ts
+ * with CEK's real key, the test with a key of its own: the same code answers in all three.
+ */
+export default function createApp(options: Pick<ExtensionOptions, 'verify' | 'extensionId' | 'logger'> = {}) {
+  const app = createExtension({
+    ...options,
+    extensionId: options.extensionId ?? EXTENSION_ID,
+    language: 'en',
+  });
+
+  // ask() keeps the session open: the user's next words come back to this extension.
+  app.launch((ctx) => ctx.ask('Let me roll some dice. How many?', REPROMPT));
+
+  // The slot is typed: CLOVA.NUMBER in the model, a number here (undefined when the user gave none).
+  app.intent('ThrowDiceIntent', { slots: { diceCount: 'number' } }, (ctx) => {
+    const count = ctx.slots.diceCount ?? 1;
+    if (!Number.isInteger(count) || count < 1 || count > MAX_DICE)
+      return ctx.ask(`I can roll 1 to ${MAX_DICE} dice. How many?`, REPROMPT);
+    let total = 0;
+    for (let i = 0; i < count; i++) total += 1 + Math.floor(Math.random() * 6);
+    return ctx.say(`I rolled ${count} ${count === 1 ? 'die' : 'dice'}. The total is ${total}.`);
+  });
+
+  app.intent('Clova.GuideIntent', (ctx) =>
+    ctx.ask('Say, for example, "roll three dice". How many?', REPROMPT),
+  );
+  app.intent(['Clova.CancelIntent', 'Clova.NoIntent'], (ctx) => ctx.say('Bye!'));
+
+  return app;
+}
