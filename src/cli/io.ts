@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 
 /** Where a command reads and writes: the real process in the binary, buffers in tests. */
@@ -66,4 +67,26 @@ export async function readAll(stream: Readable): Promise<Buffer> {
   for await (const chunk of stream)
     chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
   return Buffer.concat(chunks);
+}
+
+/**
+ * Reads the file (or folder) a command-line flag names, e.g. `--script dialogue.txt`. A missing one is
+ * a usage mistake named by its flag; so is any other failure, its message prefixed with the flag,
+ * unless `others: 'throw'` (a loader whose own errors already say what is wrong and where).
+ */
+export async function readFlagged<T>(
+  flag: string,
+  path: string,
+  cwd: string,
+  read: (absolute: string) => Promise<T>,
+  options: { missing?: string; others?: 'usage' | 'throw' } = {},
+): Promise<T> {
+  try {
+    return await read(resolve(cwd, path));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new UsageError(`${flag} ${path}: ${options.missing ?? 'no such file'}`);
+    if (options.others === 'throw') throw error;
+    throw new UsageError(`${flag} ${path}: ${(error as Error).message}`);
+  }
 }

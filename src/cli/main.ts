@@ -14,6 +14,7 @@ import { keygen, keygenHelp } from './commands/keygen.js';
 import { sign, signHelp } from './commands/sign.js';
 import { simulate, simulateHelp } from './commands/simulate.js';
 import { processIo, styleFor, UsageError, type CliIo } from './io.js';
+import { ownPackage } from './own-package.js';
 
 export type { CliIo } from './io.js';
 
@@ -82,16 +83,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
 }
 
 async function version(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  for (const path of ['../../package.json', '../package.json']) {
-    try {
-      return (JSON.parse(await readFile(new URL(path, import.meta.url), 'utf8')) as { version: string })
-        .version;
-    } catch {
-      // Try the next layout (source tree or dist/cli).
-    }
+  try {
+    return (await ownPackage()).version;
+  } catch {
+    return 'unknown';
   }
-  return 'unknown';
 }
 
 function invokedDirectly(): boolean {

@@ -24,9 +24,6 @@ const REFUSAL_HINTS: Record<string, string> = {
     '/home commands need a Clova Home extension; /launch, /intent, /event and /end a Custom one',
 };
 
-/** Clova Home errors that mean "authentication failed" (spec clova-home-extension.md §5). */
-const ACCESS_TOKEN_ERRORS = new Set(['InvalidAccessTokenError', 'ExpiredAccessTokenError']);
-
 const COMMANDS = [
   '/launch',
   '/intent',
@@ -315,7 +312,7 @@ export class SimulatorSession {
       out.push(
         `${style.cyan('ext:')} ${reply.isError ? style.red(reply.name) : reply.name} ${JSON.stringify(reply.payload)}`,
       );
-      if (ACCESS_TOKEN_ERRORS.has(reply.name)) out.push(style.yellow(`     hint: ${this.tokenHint(reply)}`));
+      if (reply.refusedAccessToken) out.push(style.yellow(`     hint: ${this.tokenHint(reply)}`));
     } else {
       out.push(style.red(`ext: HTTP ${reply.status} ${reply.rawBody.slice(0, 300)}`));
       const hint = REFUSAL_HINTS[refusalCode(reply.body)];

@@ -92,12 +92,11 @@ function unclosed(line: string, at: number): UsageError {
  * unquoted numbers and booleans become numbers and booleans; a quoted value always stays text.
  */
 export function parsePairs(
-  words: readonly (Word | string)[],
+  words: readonly Word[],
   typed: boolean,
 ): Record<string, string | number | boolean> {
   const out: Record<string, string | number | boolean> = {};
-  for (const item of words) {
-    const word = typeof item === 'string' ? { text: item, quoted: false } : item;
+  for (const word of words) {
     const eq = word.text.indexOf('=');
     if (eq <= 0)
       throw new UsageError(

@@ -31,6 +31,14 @@ export class HomeReply extends CheckedReply<HomeMessage> {
     return this.name.endsWith('Error');
   }
 
+  /**
+   * True when the extension refused the request's account-linking token (`InvalidAccessTokenError` or
+   * `ExpiredAccessTokenError`, §5): authentication failed, so nothing else about the request was judged.
+   */
+  get refusedAccessToken(): boolean {
+    return this.name === 'InvalidAccessTokenError' || this.name === 'ExpiredAccessTokenError';
+  }
+
   protected get requestName(): string {
     return this.request.header.name;
   }

@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createConversation, generateTestKeyPair, loadTestKeyPair } from 'cekit/testing';
 import { main } from '../../src/cli/main.js';
 import { bufferIo } from './io.js';
+import { waitFor, type Output as Out } from '../helpers/wait-for.js';
 
 // The user's modules import cekit from its sources (the worker runs them through tsx).
 const source = (path: string) =>
@@ -15,7 +16,6 @@ const CEKIT = source('index.ts');
 const CEKIT_NODE = source('adapters/node.ts');
 const CEKIT_HOME = source('home/index.ts');
 
-type Out = { stdout: string; stderr: string };
 const dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
@@ -279,13 +279,3 @@ await serve(app);
     expect(region.out.stderr).toContain('pass --trust-cek too');
   });
 });
-
-async function waitFor<T>(probe: () => T | undefined, out: Out, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; stdout:\n${out.stdout}\nstderr:\n${out.stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

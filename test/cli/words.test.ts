@@ -52,11 +52,11 @@ describe('parsePairs', () => {
       f: 'false',
       s: 'abc',
     });
-    expect(parsePairs(['n=3'], false)).toEqual({ n: '3' });
+    expect(parsePairs(scanWords('n=3'), false)).toEqual({ n: '3' });
   });
 
   it('says how to quote when a word is not name=value', () => {
-    expect(() => parsePairs(['name=two', 'words'], false)).toThrow(
+    expect(() => parsePairs(scanWords('name=two words'), false)).toThrow(
       'Expected name=value, got "words" (a value with spaces is quoted: name="two words")',
     );
   });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { packedCekit } from '../helpers/packed.js';
+import { waitFor } from '../helpers/wait-for.js';
 
 // The README's path for an npm user, followed literally: install cekit (from the packed tarball) and
 // tsx, save the README's `hello.ts`, serve it with `cekit dev`, and replay the README's simulate
@@ -57,6 +58,7 @@ it("serves the README's hello.ts with cekit dev and holds the README's simulate 
     const url = await waitFor(
       () => /extension ready on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out.stdout)?.[1],
       out,
+      30_000,
     );
     // The transcript: "$ <command>", then "> <typed line>" and the extension's answers.
     const transcript = block('Then talk to it from another terminal', '').split('\n');
@@ -96,14 +98,4 @@ function run(command: string, args: string[], cwd: string): Promise<string> {
           : resolve(stdout),
     );
   });
-}
-
-async function waitFor<T>(probe: () => T | undefined, out: { stdout: string; stderr: string }): Promise<T> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out; stdout:\n${out.stdout}\nstderr:\n${out.stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
   AuditError,
@@ -8,7 +7,7 @@ import {
   type CheckResult,
 } from '../../testing/index.js';
 import { readKey } from '../keys.js';
-import { styleFor, UsageError, type CliIo } from '../io.js';
+import { readFlagged, styleFor, UsageError, type CliIo } from '../io.js';
 
 export const checkHelp = `Usage: cekit check <url> [--key <file>] [--replay <file>] [--extension-id <id>] [--kind custom|home] [--access-token <token>] [--json]
 
@@ -65,7 +64,9 @@ export async function check(args: string[], io: CliIo): Promise<number> {
         'so pass one the extension accepts',
     );
   const keys = values.key ? await readKey(values.key, io.cwd) : undefined;
-  const replay = values.replay ? await readReplay(values.replay, io.cwd) : undefined;
+  const replay = values.replay
+    ? await readFlagged('--replay', values.replay, io.cwd, loadCaptured)
+    : undefined;
 
   const style = styleFor(io.stderr, io.env);
   let report: AuditReport;
@@ -102,17 +103,6 @@ function inCliTerms(report: AuditReport): AuditReport {
       !result.passed && result.accessTokenRefused ? { ...result, reason: result.reason + tokenFix } : result,
     ),
   };
-}
-
-async function readReplay(path: string, cwd: string) {
-  try {
-    return await loadCaptured(resolve(cwd, path));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === 'ENOENT' ? `--replay ${path}: no such file` : `--replay ${path}: ${(error as Error).message}`,
-    );
-  }
 }
 
 export function formatReport(

@@ -19,9 +19,6 @@ export interface WorkerReady {
 /** Exit code of a worker that could not listen: reloading would not help, so `cekit dev` stops. */
 export const CANNOT_LISTEN = 78;
 
-/** Where this worker listens, for its messages. */
-const listenAt = { port: 3000, host: '127.0.0.1' };
-
 type ServerHandle = { url: string; port: number; close(): Promise<void> };
 
 /**
@@ -70,8 +67,6 @@ async function serveOnce(args: string[]): Promise<void> {
   const served = new Promise<ServerHandle>((resolve) => (listening = resolve));
   const port = Number(values.port ?? 3000);
   const host = values.host ?? '127.0.0.1';
-  listenAt.port = port;
-  listenAt.host = host;
   openDevSession({
     devKeyPem,
     trustCek,
@@ -126,16 +121,22 @@ async function serveOnce(args: string[]): Promise<void> {
 function fail(error: unknown): never {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   const cannotListen = code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL';
-  process.stderr.write(`${cannotListen ? listenProblem(code) : describe(error)}\n`);
+  process.stderr.write(`${cannotListen ? listenProblem(error as Error) : describe(error)}\n`);
   process.exit(cannotListen ? CANNOT_LISTEN : 1);
 }
 
-function listenProblem(code: string): string {
-  const where = `${listenAt.host}:${listenAt.port}`;
+/** Node's listen error (kept as the `cause` of serve()'s) carries the address and port it tried. */
+function listenProblem(error: Error): string {
+  const { code, address, port } = (error.cause ?? error) as {
+    code?: string;
+    address?: string;
+    port?: number;
+  };
+  const where = `${address}:${port}`;
   if (code === 'EADDRINUSE')
-    return `Port ${listenAt.port} is already in use on ${listenAt.host} (another cekit dev?): stop it, or pass --port <n> to cekit dev (--port 0 picks a free one)`;
+    return `Port ${port} is already in use on ${address} (another cekit dev?): stop it, or pass --port <n> to cekit dev (--port 0 picks a free one)`;
   if (code === 'EACCES') return `Not allowed to listen on ${where}: pass --port with a port above 1023`;
-  return `Cannot listen on ${where}: ${listenAt.host} is not an address of this machine; check --host`;
+  return `Cannot listen on ${where}: ${address} is not an address of this machine; check --host`;
 }
 
 function describe(error: unknown): string {

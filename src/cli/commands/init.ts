@@ -1,9 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { styleFor, UsageError, type CliIo } from '../io.js';
+import { ownPackage } from '../own-package.js';
 
 export const initHelp = `Usage: cekit init [dir] [--kind custom|home] [--extension-id <id>] [--language ja|en|ko] [--force]
 
@@ -141,32 +141,13 @@ async function listFiles(folder: string): Promise<string[]> {
   return found;
 }
 
-/**
- * cekit's own folder, found from this module: src/cli/commands under tsx, dist/cli (bundled) when
- * installed. Walking up to the package.json named cekit works for both layouts and any chunking.
- */
+/** cekit's own folder, its version, and the project templates it ships. */
 export async function findCekit(): Promise<{ root: string; templates: string; version: string }> {
-  let folder = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = await readManifest(join(folder, 'package.json'));
-    if (manifest?.name === 'cekit' && manifest.version) {
-      const templates = join(folder, 'templates');
-      if (!existsSync(templates))
-        throw new Error(`cekit's project templates are missing from ${folder}; reinstall cekit`);
-      return { root: folder, templates, version: manifest.version };
-    }
-    const parent = dirname(folder);
-    if (parent === folder) throw new Error('cannot find the cekit package this command runs from');
-    folder = parent;
-  }
-}
-
-async function readManifest(path: string): Promise<{ name?: string; version?: string } | undefined> {
-  try {
-    return JSON.parse(await readFile(path, 'utf8')) as { name?: string; version?: string };
-  } catch {
-    return undefined; // No package.json in this folder: keep walking up.
-  }
+  const { root, version } = await ownPackage();
+  const templates = join(root, 'templates');
+  if (!existsSync(templates))
+    throw new Error(`cekit's project templates are missing from ${root}; reinstall cekit`);
+  return { root, templates, version };
 }
 
 /** An npm package name from a folder name: lower case, URL-safe, no leading dot or underscore. */

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createConversation, loadInteractionModel } from '../../testing/index.js';
 import { readKey } from '../keys.js';
-import { styleFor, UsageError, type CliIo } from '../io.js';
+import { readFlagged, styleFor, UsageError, type CliIo } from '../io.js';
 import { SimulatorSession } from '../simulator-session.js';
 
 export const simulateHelp = `Usage: cekit simulate <url> [--key <file>] [--model <path>] [--access-token <token>] [--script <file>] [options]
@@ -52,7 +51,12 @@ export async function simulate(args: string[], io: CliIo): Promise<number> {
   if (!url || positionals.length > 1) throw new UsageError('Give the URL of the extension');
   if (!/^https?:\/\//.test(url)) throw new UsageError(`Expected an http(s) URL, got ${url}`);
   const keys = values.key ? await readKey(values.key, io.cwd) : undefined;
-  const model = values.model ? await readModel(values.model, io.cwd) : undefined;
+  const model = values.model
+    ? await readFlagged('--model', values.model, io.cwd, loadInteractionModel, {
+        missing: 'no such file or folder',
+        others: 'throw',
+      })
+    : undefined;
   const token = values['access-token'];
   const cek = createConversation({
     target: url,
@@ -70,7 +74,8 @@ export async function simulate(args: string[], io: CliIo): Promise<number> {
   });
 
   if (values.script) {
-    const lines = (await readScript(values.script, io.cwd)).split(/\r?\n/);
+    const script = await readFlagged('--script', values.script, io.cwd, (file) => readFile(file, 'utf8'));
+    const lines = script.split(/\r?\n/);
     let ok = true;
     for (const line of lines) {
       const text = line.trim();
@@ -110,28 +115,6 @@ export async function simulate(args: string[], io: CliIo): Promise<number> {
   }
   rl.close();
   return 0;
-}
-
-/** The --model file or folder; a file that is not there is a usage mistake, named by its flag. */
-async function readModel(path: string, cwd: string) {
-  try {
-    return await loadInteractionModel(resolve(cwd, path));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
-      throw new UsageError(`--model ${path}: no such file or folder`);
-    throw error;
-  }
-}
-
-async function readScript(path: string, cwd: string): Promise<string> {
-  try {
-    return await readFile(resolve(cwd, path), 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      code === 'ENOENT' ? `--script ${path}: no such file` : `--script ${path}: ${(error as Error).message}`,
-    );
-  }
 }
 
 /**

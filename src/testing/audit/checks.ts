@@ -21,10 +21,10 @@ export interface CheckResult {
   accessTokenRefused?: boolean;
 }
 
-/** One check: what to send and how to judge the answer (or the failure to get one). */
 /** A check's verdict on one answer. */
 export type Verdict = Pick<CheckResult, 'passed' | 'reason' | 'accessTokenRefused'>;
 
+/** One check: what to send and how to judge the answer (or the failure to get one). */
 export interface Check {
   id: string;
   title: string;

@@ -142,9 +142,6 @@ function trustedChecks(
   return checks;
 }
 
-/** The Clova Home errors that mean "this access token is not accepted" (spec clova-home-extension.md §5). */
-const ACCESS_TOKEN_ERRORS: readonly string[] = ['InvalidAccessTokenError', 'ExpiredAccessTokenError'];
-
 /**
  * Clova Home in trusted mode. Authentication comes first in every extension, so an answer that is an
  * access-token error says nothing about discovery or the appliance lookup: such a check fails,
@@ -176,7 +173,7 @@ function homeChecks(
       judge: (exchange) => {
         const reply = new HomeReply(discover, exchange);
         if (!reply.ok) return judgeProblems(reply.problems, exchange);
-        if (ACCESS_TOKEN_ERRORS.includes(reply.name)) return refused(reply);
+        if (reply.refusedAccessToken) return refused(reply);
         if (reply.isError)
           return {
             passed: false,
@@ -210,7 +207,7 @@ function homeChecks(
     judge: (exchange) => {
       const reply = new HomeReply(unknown, exchange);
       if (!reply.ok) return judgeProblems(reply.problems, exchange);
-      if (ACCESS_TOKEN_ERRORS.includes(reply.name)) return refused(reply);
+      if (reply.refusedAccessToken) return refused(reply);
       if (reply.name === 'NoSuchTargetError') return { passed: true, reason: `answered ${reply.name}` };
       return {
         passed: false,
@@ -238,8 +235,7 @@ function homeChecks(
       judge: (exchange) => {
         const reply = new HomeReply(madeUp, exchange);
         if (!reply.ok) return judgeProblems(reply.problems, exchange);
-        if (ACCESS_TOKEN_ERRORS.includes(reply.name))
-          return { passed: true, reason: `answered ${reply.name}` };
+        if (reply.refusedAccessToken) return { passed: true, reason: `answered ${reply.name}` };
         return {
           passed: false,
           reason: reply.isError
