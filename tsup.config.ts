@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
-// One entry per public subpath; keep in sync with package.json "exports"
-// (test/package-exports.test.ts fails on drift).
+// One entry per public subpath; keep in sync with package.json "exports" and tsconfig.json "paths"
+// (test/core/package-exports.test.ts fails on drift).
 export const entries = {
   index: 'src/index.ts',
   'adapters/node': 'src/adapters/node.ts',
@@ -22,12 +22,20 @@ export const binEntries = {
   'cli/main': 'src/cli/main.ts',
 };
 
+// Source maps carry mappings only, not a copy of the sources: src/ is published once beside dist/, and
+// the maps (\`../src/...\`) point into it. Embedding would put every source in the tarball twice more, once
+// in the ES module maps and once in the CommonJS ones.
+const mapsWithoutSources = (options: { sourcesContent?: boolean }) => {
+  options.sourcesContent = false;
+};
+
 export default defineConfig([
   {
     entry: entries,
     format: ['esm', 'cjs'],
     dts: true,
     sourcemap: true,
+    esbuildOptions: mapsWithoutSources,
     // Both builds run at once: leave the CLI's output alone.
     clean: ['!cli/**'],
     target: 'node20',
@@ -38,6 +46,7 @@ export default defineConfig([
     entry: binEntries,
     format: ['esm'],
     sourcemap: true,
+    esbuildOptions: mapsWithoutSources,
     clean: false,
     target: 'node20',
     splitting: false,

@@ -5,6 +5,7 @@
 //        --rounds <n> (default 1; best of n interleaved rounds)  --only a,b
 //        --generator-check (re-run the baseline at 2x connections)  --json
 //        (`--only validation` runs just the request-validation share measurement)
+//        --cold: the cold-start comparison instead (bench/cold.mjs; its flags: --runs <n>, --json)
 import { execFileSync, fork } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -13,6 +14,11 @@ import { resolvePayload } from './lib/vector.mjs';
 import { hasTaskset } from './lib/taskset.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
+if (process.argv.includes('--cold')) {
+  // Fresh processes instead of servers under load: a different measurement with its own flags.
+  const { main } = await import('./cold.mjs');
+  process.exit(await main(process.argv.slice(2).filter((flag) => flag !== '--cold')));
+}
 const { fail, parse, positive } = commandLine('bench');
 const args = parseArgs(process.argv.slice(2));
 const log = args.json ? (...line) => console.error(...line) : (...line) => console.log(...line);

@@ -47,8 +47,28 @@ export {
   type KeyInput,
 } from './verify/index.js';
 
-// Logging.
-export { consoleLogger, silentLogger, type Logger } from './core/logger.js';
+// Logging: any logger (pino, winston, console, cekit's), secrets redacted from every line.
+export {
+  adaptLogger,
+  consoleLogger,
+  silentLogger,
+  type AdaptLoggerOptions,
+  type Logger,
+  type LogLevel,
+} from './core/logger.js';
+export { DEFAULT_REDACTED_KEYS, REDACTED } from './core/log-fields.js';
+
+// Observability: each request's life on node:diagnostics_channel.
+export {
+  DIAGNOSTICS_CHANNELS,
+  type RequestSummary,
+  type RequestReceivedEvent,
+  type RequestRejectedEvent,
+  type RequestDispatchedEvent,
+  type RequestAnsweredEvent,
+  type HandlerErrorEvent,
+  type FallbackEvent,
+} from './core/diagnostics.js';
 
 // Custom extensions: the handler framework (createExtension), response building, slots, storage,
 // i18n, and the protocol messages (one schema source: types, validation, JSON Schema).

@@ -2,7 +2,7 @@
  * Serves the podcast player on loopback (PORT, default 3000) with the real verifier, trusting a key
  * generated now.
  *
- *   npx tsx --conditions=cekit-source examples/audio-player/main.ts
+ *   npx tsx examples/audio-player/main.ts
  */
 import { serve } from 'cekit/node';
 import { generateTestKeyPair } from 'cekit/testing';

@@ -1,7 +1,7 @@
 /**
  * Serves the dice extension on loopback with the real verifier.
  *
- *   npx tsx --conditions=cekit-source examples/dice/main.ts
+ *   npx tsx examples/dice/main.ts
  *
  * CEK signs requests with its own key; locally we trust a key generated now and print a signed curl
  * command you can paste into another terminal. PORT picks the port (default 3000).

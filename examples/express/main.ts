@@ -1,7 +1,7 @@
 /**
  * Runs the Express example on loopback.
  *
- *   npx tsx --conditions=cekit-source examples/express/main.ts
+ *   npx tsx examples/express/main.ts
  *
  * CEK signs requests with its own key; locally we trust a key generated now and print a signed curl
  * command to paste into another terminal. PORT picks the port (default 3000). In production drop the

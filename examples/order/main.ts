@@ -2,7 +2,7 @@
  * Serves the pizza-order extension on loopback (PORT, default 3000) with the real verifier, trusting
  * a key generated now; user data is kept in ./.cekit/order-users (file store, survives restarts).
  *
- *   npx tsx --conditions=cekit-source examples/order/main.ts
+ *   npx tsx examples/order/main.ts
  */
 import { fileStore } from 'cekit';
 import { serve } from 'cekit/node';

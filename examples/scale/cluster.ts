@@ -90,8 +90,8 @@ export async function startInstances(options: {
   try {
     const urls = await Promise.all(
       names.map(async (name) => {
-        // --conditions=cekit-source: this repository's `cekit` resolves to its TypeScript sources.
-        const child = spawn(process.execPath, ['--conditions=cekit-source', '--import', TSX, INSTANCE], {
+        // tsx reads tsconfig.json "paths": this repository's `cekit` resolves to its TypeScript sources.
+        const child = spawn(process.execPath, ['--import', TSX, INSTANCE], {
           stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
           env: {
             ...process.env,

@@ -1,7 +1,7 @@
 /**
  * The visit counter run as three instances sharing Redis, the way it runs behind a load balancer:
  *
- *   npx tsx --conditions=cekit-source examples/scale/main.ts
+ *   npx tsx examples/scale/main.ts
  *
  * Uses REDIS_URL when set, else starts a throwaway redis-server (it must be installed). Then starts
  * three instances (instance.ts, each its own process and port), sends them CEK-signed requests

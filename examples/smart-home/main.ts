@@ -2,7 +2,7 @@
  * Serves the smart home on loopback with the real verifier, trusting a key generated now (CEK signs
  * with its own key; locally nothing needs verification switched off).
  *
- *   npx tsx --conditions=cekit-source examples/smart-home/main.ts
+ *   npx tsx examples/smart-home/main.ts
  *
  * Prints signed curl commands to paste into another terminal. PORT picks the port (default 3000),
  * ACCESS_TOKEN the token the account linking would have issued (default demo-token).

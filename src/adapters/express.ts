@@ -13,7 +13,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toEndpoint, type Endpoint, type EndpointSource } from '../core/endpoint.js';
-import { consoleLogger, type Logger } from '../core/logger.js';
+import { resolveLogger, type Logger } from '../core/logger.js';
 import {
   bodyAlreadyParsed,
   declaredLength,
@@ -83,7 +83,7 @@ export function toExpressHandler(
   const endpoint = toEndpoint(source);
   const limit = endpoint.bodyLimit;
   const bodyTimeout = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
-  const alreadyParsed = bodyAlreadyParsed(options.logger ?? consoleLogger(), FIX);
+  const alreadyParsed = bodyAlreadyParsed(resolveLogger(options.logger), FIX);
 
   const handler: ExpressHandler = (req, res) => {
     const receivedAt = performance.now();
@@ -150,7 +150,7 @@ export function toExpressErrorHandler(
 ): ExpressErrorHandler {
   const endpoint = toEndpoint(source);
   const limit = endpoint.bodyLimit;
-  const logger = options.logger ?? consoleLogger();
+  const logger = resolveLogger(options.logger);
   let warnedAboutLimit = false;
 
   return function cekitParserErrors(error, req, res, next) {

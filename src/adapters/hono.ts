@@ -14,7 +14,7 @@
  * @module
  */
 import { toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
-import { consoleLogger, type Logger } from '../core/logger.js';
+import { resolveLogger, type Logger } from '../core/logger.js';
 import { answerFetchRequest, toResponse } from './fetch-request.js';
 import { bodyAlreadyParsed, keptBytes } from './raw-body.js';
 
@@ -52,7 +52,7 @@ const FIX =
 export function toHonoHandler(source: EndpointSource, options: HonoAdapterOptions = {}): HonoHandler {
   const endpoint = toEndpoint(source);
   const limit = endpoint.bodyLimit;
-  const alreadyParsed = bodyAlreadyParsed(options.logger ?? consoleLogger(), FIX);
+  const alreadyParsed = bodyAlreadyParsed(resolveLogger(options.logger), FIX);
 
   return async (c) => {
     const receivedAt = performance.now();

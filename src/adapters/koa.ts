@@ -11,7 +11,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toEndpoint, type EndpointSource, type RawResponse } from '../core/endpoint.js';
-import { consoleLogger, type Logger } from '../core/logger.js';
+import { resolveLogger, type Logger } from '../core/logger.js';
 import {
   bodyAlreadyParsed,
   declaredLength,
@@ -71,7 +71,7 @@ const FIX =
 export function toKoaMiddleware(source: EndpointSource, options: KoaAdapterOptions = {}): KoaMiddleware {
   const endpoint = toEndpoint(source);
   const limit = endpoint.bodyLimit;
-  const alreadyParsed = bodyAlreadyParsed(options.logger ?? consoleLogger(), FIX);
+  const alreadyParsed = bodyAlreadyParsed(resolveLogger(options.logger), FIX);
   const onlyPath = options.path;
   const bodyTimeout = options.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
 

@@ -10,14 +10,14 @@
  * ```
  * @module
  */
-import { STATUS_CODES } from 'node:http';
 import { toEndpoint, type EndpointSource, type RawRequest, type RawResponse } from '../core/endpoint.js';
 import { RejectionError, type RejectionBody } from '../core/errors.js';
 import type { HeaderRecord, HeaderSource } from '../core/headers.js';
-import { consoleLogger, type Logger } from '../core/logger.js';
+import { resolveLogger, type Logger } from '../core/logger.js';
 import { messageKind } from '../core/message-kind.js';
 import type { RequestVerifier } from '../verify/verifier.js';
 import { rejectionResponse } from './raw-body.js';
+import { STATUS_CODES } from './status-text.js';
 
 export type { EndpointSource } from '../core/endpoint.js';
 
@@ -95,7 +95,7 @@ export type LambdaHandler = (
 export function toLambdaHandler(source: EndpointSource, options: LambdaAdapterOptions = {}): LambdaHandler {
   const endpoint = toEndpoint(source);
   const direct = options.directInvocation === undefined ? undefined : toEndpoint(options.directInvocation);
-  const logger = options.logger ?? consoleLogger();
+  const logger = resolveLogger(options.logger);
   let refusedLogged = false;
 
   return async (event) => {

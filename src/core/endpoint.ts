@@ -10,11 +10,11 @@ import { ConfigurationError, RejectionError } from './errors.js';
 import { builtinFallback } from './fallback.js';
 import { readHeader, singleHeader, type HeaderSource } from './headers.js';
 import { parseJsonBody } from './json.js';
-import { consoleLogger, describeError, type Logger } from './logger.js';
+import { describeError, resolveLogger, type Logger } from './logger.js';
 import { applicationIdOf, messageKind, type MessageKind } from './message-kind.js';
 import { replyProblem } from './reply-shape.js';
-import { safeFields } from './log-fields.js';
 import { isPromiseLike } from './maybe-promise.js';
+import { RequestReport, type Arrival } from './request-report.js';
 
 /** A request as any transport sees it: nothing parsed, the body exactly as received. */
 export interface RawRequest {
@@ -87,9 +87,20 @@ export interface EndpointOptions {
    * under CEK's documented 8 s deadline (spec http-and-validation.md §1.3) for network and queuing.
    */
   responseBudgetMs?: number;
-  /** Where cekit logs; default JSON lines on the console. Use `silentLogger` to mute. */
+  /**
+   * Where cekit logs: a pino, winston or cekit logger, `console`, anything with `debug`, `info`, `warn`
+   * and `error`. Default JSON lines on stdout/stderr (`consoleLogger()`); `silentLogger` mutes.
+   */
   logger?: Logger;
-  /** Log one line per request at `info` (default) or `debug`, or not at all (`false`). */
+  /**
+   * Field names redacted from every log line (`ctx.log` included), at any depth, besides the default
+   * `accessToken`, `authorization`, `password`, `secret`... (`DEFAULT_REDACTED_KEYS`).
+   */
+  redact?: readonly string[];
+  /**
+   * One line per request at `info` (default) or `debug`, or none (`false`). Refusals that suggest a
+   * forged or misdirected request are logged at `warn` whatever the level here.
+   */
   requestLog?: 'info' | 'debug' | false;
 }
 
@@ -110,31 +121,19 @@ const ALLOW_HEADERS = Object.freeze({ 'content-type': 'application/json;charset=
  * to wait (a key download, an async handler), so the common request costs no promise at all.
  */
 export function createEndpoint(options: EndpointOptions): Endpoint {
-  const logger = options.logger ?? consoleLogger();
+  const logger = resolveLogger(options.logger, options.redact);
   const dispatcher = combineDispatchers(options.dispatcher);
   const bodyLimit = options.bodyLimit ?? DEFAULT_BODY_LIMIT;
   const budgetMs = options.responseBudgetMs ?? DEFAULT_RESPONSE_BUDGET_MS;
-  const requestLog = options.requestLog ?? 'info';
+  const report = new RequestReport(logger, options.requestLog ?? 'info', dispatcher);
   const verifier = resolveVerifier(options.verify, logger);
   const extensionIds = resolveExtensionIds(options, dispatcher.kinds, logger);
   devSession()?.endpointCreated({ kinds: dispatcher.kinds, extensionIds: [...(extensionIds ?? [])] });
   const serves = new Set<MessageKind>(dispatcher.kinds);
-  /**
-   * The message's description for log lines, capped and escaped: its strings are the sender's. It
-   * also runs on refused messages of any shape, so a describe() that throws costs the log line its
-   * fields, never the answer.
-   */
-  const describe = (message: Record<string, unknown>) => {
-    try {
-      return safeFields(dispatcher.describe?.(message));
-    } catch {
-      return {};
-    }
-  };
 
   /** Steps 1-4: what can be checked before the signature; then the signature itself. */
   function handle(request: RawRequest): RawResponse | Promise<RawResponse> {
-    const receivedAt = request.receivedAt ?? performance.now();
+    const arrival = report.received(request);
     try {
       if (request.method !== 'POST') throw new RejectionError('METHOD_NOT_ALLOWED');
       const contentType = singleHeader(readHeader(request.headers, 'content-type'));
@@ -143,18 +142,18 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
         throw new RejectionError('PAYLOAD_TOO_LARGE', `The limit is ${bodyLimit} bytes.`);
       if (request.body.byteLength === 0) throw new RejectionError('EMPTY_BODY');
     } catch (error) {
-      return reject(error, undefined, receivedAt);
+      return reject(error, undefined, arrival);
     }
     let pending: void | Promise<void>;
     try {
       pending = verifier.verify(request.body, request.headers);
     } catch (error) {
-      return reject(unverified(error), undefined, receivedAt);
+      return reject(unverified(error), undefined, arrival);
     }
-    if (pending === undefined) return answerVerified(request.body, receivedAt);
+    if (pending === undefined) return answerVerified(request.body, arrival);
     return pending.then(
-      () => answerVerified(request.body, receivedAt),
-      (error: unknown) => reject(unverified(error), undefined, receivedAt),
+      () => answerVerified(request.body, arrival),
+      (error: unknown) => reject(unverified(error), undefined, arrival),
     );
   }
 
@@ -166,13 +165,13 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
     if (error instanceof RejectionError) return error;
     logger.error('cekit: the request verifier failed; the request was refused', {
       scheme: verifier.scheme,
-      ...describeError(error),
+      ...describeError(error, { stack: true }),
     });
     return new RejectionError('SIGNATURE_INVALID', undefined, { cause: error });
   }
 
   /** Steps 5-8: parse, route by kind, check the applicationId and the shape; then dispatch. */
-  function answerVerified(body: Uint8Array, receivedAt: number): RawResponse | Promise<RawResponse> {
+  function answerVerified(body: Uint8Array, arrival: Arrival): RawResponse | Promise<RawResponse> {
     let message: Record<string, unknown> | undefined;
     let kind: MessageKind;
     try {
@@ -180,13 +179,14 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
       kind = servedKind(message);
       dispatcher.validate?.(message);
     } catch (error) {
-      return reject(error, message, receivedAt);
+      return reject(error, message, arrival);
     }
     const verified = message;
-    const json = dispatchWithinBudget(verified, new BudgetContext(kind, receivedAt, budgetMs));
+    report.dispatched(arrival, kind, verified);
+    const json = dispatchWithinBudget(verified, new BudgetContext(kind, arrival.receivedAt, budgetMs));
     return typeof json === 'string'
-      ? accepted(json, verified, kind, receivedAt)
-      : json.then((text) => accepted(text, verified, kind, receivedAt));
+      ? accepted(json, verified, kind, arrival)
+      : json.then((text) => accepted(text, verified, kind, arrival));
   }
 
   function servedKind(message: Record<string, unknown>): MessageKind {
@@ -211,16 +211,9 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
     json: string,
     message: Record<string, unknown>,
     kind: MessageKind,
-    receivedAt: number,
+    arrival: Arrival,
   ): RawResponse {
-    if (requestLog) {
-      logger[requestLog]('cekit: request', {
-        kind,
-        ...describe(message),
-        status: 200,
-        ms: round(performance.now() - receivedAt),
-      });
-    }
+    report.answered(arrival, kind, message);
     return { status: 200, headers: JSON_HEADERS, body: json };
   }
 
@@ -246,7 +239,7 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
         logger.warn('cekit: handler did not answer within the response budget; sent the fallback', {
           kind: context.kind,
           budgetMs,
-          ...describe(message),
+          ...report.describe(message),
         });
         return fallback(message, context, { type: 'timeout', budgetMs });
       },
@@ -267,11 +260,7 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
   }
 
   function failed(message: Record<string, unknown>, context: DispatchContext, error: unknown): string {
-    logger.error('cekit: handler failed; sent the fallback', {
-      kind: context.kind,
-      ...describe(message),
-      ...describeError(error),
-    });
+    report.failed(context.kind, message, error);
     return fallback(message, context, { type: 'error', error });
   }
 
@@ -285,19 +274,27 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
       const answer = dispatcher.fallback?.(message, context, reason);
       if (answer !== undefined) {
         const problem = replyProblem(context.kind, answer);
-        if (problem === undefined) return JSON.stringify(answer);
+        if (problem === undefined) {
+          const text = JSON.stringify(answer);
+          report.fallback(context.kind, message, reason.type, false);
+          return text;
+        }
         logger.error('cekit: the fallback is not a valid reply; sent the built-in one', { problem });
       }
     } catch (error) {
-      logger.error('cekit: the fallback itself failed; sent the built-in one', describeError(error));
+      logger.error(
+        'cekit: the fallback itself failed; sent the built-in one',
+        describeError(error, { stack: true }),
+      );
     }
+    report.fallback(context.kind, message, reason.type, true);
     return JSON.stringify(builtinFallback(context.kind, message));
   }
 
   function reject(
     error: unknown,
     message: Record<string, unknown> | undefined,
-    receivedAt: number,
+    arrival: Arrival,
   ): RawResponse {
     const rejection =
       error instanceof RejectionError
@@ -305,16 +302,9 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
         : new RejectionError('INVALID_MESSAGE', undefined, { cause: error });
     if (!(error instanceof RejectionError)) {
       // Only reachable through a bug in cekit itself; still a 4xx, never a 500 with a stack.
-      logger.error('cekit: unexpected error while checking a request', describeError(error));
+      logger.error('cekit: unexpected error while checking a request', describeError(error, { stack: true }));
     }
-    if (requestLog) {
-      logger[requestLog]('cekit: rejected', {
-        status: rejection.status,
-        code: rejection.code,
-        ...(message ? describe(message) : {}),
-        ms: round(performance.now() - receivedAt),
-      });
-    }
+    report.rejected(arrival, rejection, message);
     return {
       status: rejection.status,
       headers: rejection.code === 'METHOD_NOT_ALLOWED' ? ALLOW_HEADERS : JSON_HEADERS,
@@ -328,10 +318,6 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
     ready: () => verifier.ready?.() ?? Promise.resolve(),
     close: () => verifier.close?.(),
   };
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100;
 }
 
 function resolveVerifier(verify: EndpointOptions['verify'], logger: Logger): RequestVerifier {

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { MessageKind } from './message-kind.js';
 import { isObject } from './message-kind.js';
 
@@ -15,7 +14,7 @@ export function builtinFallback(
   if (kind === 'home') {
     return {
       header: {
-        messageId: randomUUID(),
+        messageId: crypto.randomUUID(),
         name: 'DriverInternalError',
         namespace: 'ClovaHome',
         payloadVersion:

@@ -71,6 +71,10 @@ export class Context<T extends ExtensionTypes = ExtensionTypes> implements Mutat
       readonly aborted?: boolean;
       readonly deadline?: number;
     },
+    /**
+     * The extension's logger, as cekit writes to it: pino called fields first, and `accessToken`,
+     * `password`... (plus the extension's `redact` names) replaced by `"[redacted]"` at any depth.
+     */
     readonly log: Logger,
     store: UserStore | undefined,
     audioSource: { name: string; logoUrl?: string } | undefined,

@@ -1,7 +1,8 @@
 import { createEndpoint, type Endpoint, type EndpointOptions } from '../core/endpoint.js';
 import { ConfigurationError } from '../core/errors.js';
 import type { Dispatcher, DispatchContext, FallbackReason } from '../core/dispatcher.js';
-import { consoleLogger, describeError, type Logger } from '../core/logger.js';
+import { publishFallback, publishHandlerError } from '../core/diagnostics.js';
+import { describeError, resolveLogger, type Logger } from '../core/logger.js';
 import type { MessageKind } from '../core/message-kind.js';
 import { builtinMessages } from './builtin-messages.js';
 import { Context, type ExtensionTypes } from './context.js';
@@ -100,7 +101,7 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
 
   constructor(options: ExtensionOptions<T>) {
     this.options = options;
-    this.logger = options.logger ?? consoleLogger();
+    this.logger = resolveLogger(options.logger, options.redact);
     this.language = options.language ?? 'ja';
     this.languages = new Set(options.languages ?? [this.language]);
     this.validateResponses = options.validateResponses ?? true;
@@ -342,6 +343,7 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
         'cekit: no handler matched; answered with the unhandled fallback speech',
         describeRequest(ctx.message),
       );
+      publishFallback(ctx.message, 'custom', () => describeRequest(ctx.message), 'unhandled');
       ctx.response.say(this.text(ctx.lang, 'unhandled')).keepSession();
     }
     // Unhandled events and session ends get a valid empty response (spec custom-extension.md §1).
@@ -379,13 +381,15 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
     // A store outage is warned about once by the store, not once per request.
     this.logger[isStoreOutage(error) ? 'debug' : 'error']('cekit: handler failed', {
       ...describeRequest(ctx.message),
-      ...describeError(error),
+      ...describeError(error, { stack: true }),
     });
+    publishHandlerError(ctx.message, 'custom', () => describeRequest(ctx.message), error);
     ctx.resetResponse();
     if (this.errorHandler) {
       await this.errorHandler(error, ctx); // a throw here reaches the endpoint, which uses fallback()
       if (!ctx.response.isEmpty) return;
     }
+    publishFallback(ctx.message, 'custom', () => describeRequest(ctx.message), 'error');
     ctx.response.say(this.text(ctx.lang, 'error')).endSession();
   }
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   directivePayloadIssues,
   isDocumentedDirective,
@@ -178,7 +177,7 @@ export class ResponseBuilder {
         'INVALID_AUDIO_ITEM',
         'play() needs a `source` (or the extension option `audioSource`).',
       );
-    const audioItemId = options.audioItemId ?? randomUUID();
+    const audioItemId = options.audioItemId ?? crypto.randomUUID();
     const { token, urlPlayable, beginAtInMilliseconds, ...stream } = options.stream;
     const playable = urlPlayable ?? true;
     if (playable) checkHttps(stream.url, 'play() stream.url');
@@ -289,7 +288,7 @@ export class ResponseBuilder {
     const header = {
       namespace,
       name,
-      messageId: randomUUID(),
+      messageId: crypto.randomUUID(),
       ...(this.defaults.dialogRequestId ? { dialogRequestId: this.defaults.dialogRequestId } : {}),
     };
     this.directives.push({ header, payload } as Directive);

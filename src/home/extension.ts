@@ -6,7 +6,8 @@
 import { createEndpoint, type Endpoint, type EndpointOptions } from '../core/endpoint.js';
 import type { DispatchContext, Dispatcher } from '../core/dispatcher.js';
 import { RejectionError } from '../core/errors.js';
-import { consoleLogger, type Logger } from '../core/logger.js';
+import { publishFallback, publishHandlerError } from '../core/diagnostics.js';
+import { describeError, resolveLogger, type Logger } from '../core/logger.js';
 import { formatIssue } from '../schema/index.js';
 import { normaliseRequest } from './accept-both.js';
 import { anyTypeAllows } from './allowed-actions.js';
@@ -71,7 +72,7 @@ export class HomeExtension<U = unknown> implements Dispatcher {
   private readonly warnings: HomeWarnings;
 
   constructor(private readonly options: HomeExtensionOptions<U>) {
-    this.logger = options.logger ?? consoleLogger();
+    this.logger = resolveLogger(options.logger, options.redact);
     this.validateReplies = options.validateReplies ?? true;
     this.handlers = new HandlerTable(options.actions, options.drivers);
     this.defaultActions = defaultActions(this.handlers);
@@ -140,13 +141,14 @@ export class HomeExtension<U = unknown> implements Dispatcher {
   private failed(error: unknown, request: Request): HomeMessage {
     if (error instanceof HomeError)
       return homeMessage(error.errorName as HomeErrorName, error.payload as never);
-    // Never the access token: only the message name, the target and the error text.
+    // Never the access token: only the message name, the target and the error with its stack.
+    const summary = () => this.describe(request as unknown as Record<string, unknown>);
     this.logger.error('Clova Home handler failed; answering DriverInternalError', {
-      name: request.header.name,
-      applianceId: request.payload.appliance?.applianceId,
-      ...(request.payload.scene ? { sceneId: request.payload.scene.sceneId } : {}),
-      error: error instanceof Error ? error.message : String(error),
+      ...summary(),
+      ...describeError(error, { stack: true }),
     });
+    publishHandlerError(request, 'home', summary, error);
+    publishFallback(request, 'home', summary, 'error');
     return homeMessage('DriverInternalError', {});
   }
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { s, type Infer, type Issue, type Schema } from '../schema/index.js';
 import type { INTERFACES } from './catalog/index.js';
 import { actionName, errorPayloads, interfacePayloads, valueObjects } from './generated/payloads.js';
@@ -107,7 +106,7 @@ export interface HomeMessage<N extends HomeMessageName = HomeMessageName> {
  */
 export function homeMessage<N extends HomeMessageName>(name: N, payload: HomePayload<N>): HomeMessage<N> {
   return {
-    header: { messageId: randomUUID(), name, namespace: 'ClovaHome', payloadVersion: '1.0' },
+    header: { messageId: crypto.randomUUID(), name, namespace: 'ClovaHome', payloadVersion: '1.0' },
     payload,
   };
 }

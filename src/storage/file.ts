@@ -1,8 +1,9 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { hostname } from 'node:os';
-import { join } from 'node:path';
-import { consoleLogger, describeError, type Logger } from '../core/logger.js';
+import type * as Crypto from 'node:crypto';
+import type * as Fs from 'node:fs/promises';
+import type * as Os from 'node:os';
+import type * as Path from 'node:path';
+import { nodeBuiltin } from '../core/builtin.js';
+import { describeError, resolveLogger, type Logger } from '../core/logger.js';
 import { withAccess, type StoreAccess } from './access.js';
 import { DEFAULT_MAX_BYTES } from './json-text.js';
 import { keyValueStore } from './key-value.js';
@@ -25,9 +26,45 @@ export interface FileStoreOptions {
 
 /** A temporary file older than this is abandoned whoever wrote it: a live write takes milliseconds. */
 const ABANDONED_AFTER_MS = 60 * 60 * 1000;
-/** Temporary names carry host and pid, so a store can tell a dead local writer's file from a live one. */
-const HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
 const TEMPORARY = /\.([0-9a-f]{8})-(\d+)-[0-9a-f]+\.tmp$/;
+
+// The Node modules a file store uses, loaded by its first operation (loadNodeModules), not when
+// `cekit` is imported: most processes never use a file store, and none needs it at start-up.
+let createHash: typeof Crypto.createHash;
+let randomBytes: typeof Crypto.randomBytes;
+let mkdir: typeof Fs.mkdir;
+let open: typeof Fs.open;
+let readdir: typeof Fs.readdir;
+let rename: typeof Fs.rename;
+let rm: typeof Fs.rm;
+let stat: typeof Fs.stat;
+let join: typeof Path.join;
+/** Temporary names carry host and pid, so a store can tell a dead local writer's file from a live one. */
+let HOST: string;
+let loaded: Promise<void> | undefined;
+
+function loadNodeModules(): Promise<void> {
+  return (loaded ??= (async () => {
+    const [crypto, fs, os, path] = await Promise.all([
+      builtin<typeof Crypto>('node:crypto'),
+      builtin<typeof Fs>('node:fs/promises'),
+      builtin<typeof Os>('node:os'),
+      builtin<typeof Path>('node:path'),
+    ]);
+    ({ createHash, randomBytes } = crypto);
+    ({ mkdir, open, readdir, rename, rm, stat } = fs);
+    ({ join } = path);
+    HOST = createHash('sha256').update(os.hostname()).digest('hex').slice(0, 8);
+  })());
+}
+
+async function builtin<T>(id: `node:${string}`): Promise<T> {
+  const found = nodeBuiltin<T>(id);
+  if (found !== undefined) return found;
+  // Node 20.0-20.15 have no process.getBuiltinModule. A variable specifier: bundlers leave it alone.
+  const specifier: string = id;
+  return (await import(specifier)) as T;
+}
 
 /**
  * One JSON file per user in `directory`. Writes go to a temporary file that is then renamed over the
@@ -40,7 +77,7 @@ export function fileStore<T = Record<string, unknown>>(
   options: FileStoreOptions,
 ): UserStore & StoreAccess<T> {
   const { directory, durable = true, maxBytes = DEFAULT_MAX_BYTES } = options;
-  const logger = options.logger ?? consoleLogger();
+  const logger = resolveLogger(options.logger);
   const fileOf = (userId: string) =>
     join(directory, `${createHash('sha256').update(userId).digest('hex').slice(0, 40)}.json`);
   let created: Promise<unknown> | undefined;
@@ -48,6 +85,7 @@ export function fileStore<T = Record<string, unknown>>(
 
   /** Removes the temporary files writers killed mid-write left behind (once, on first use). */
   async function sweep(): Promise<void> {
+    await loadNodeModules(); // every operation starts here
     try {
       const names = (await readdir(directory)).filter((name) => name.endsWith('.tmp'));
       await Promise.all(

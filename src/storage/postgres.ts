@@ -2,7 +2,7 @@
  * `cekit/postgres`: user attributes in PostgreSQL, shared safely by any number of processes.
  * node-postgres (`pg`) is the caller's: this module never imports it.
  */
-import { consoleLogger, describeError, type Logger } from '../core/logger.js';
+import { describeError, resolveLogger, type Logger } from '../core/logger.js';
 import { withAccess, type StoreAccess } from './access.js';
 import { Availability } from './availability.js';
 import { DEFAULT_MAX_BYTES } from './json-text.js';
@@ -104,7 +104,7 @@ export function postgresStore<T = Record<string, unknown>>(options: PostgresStor
     throw new TypeError('postgresStore: timeoutMs must be a positive number of milliseconds.');
   if (!(Number.isInteger(maxBytes) && maxBytes > 0))
     throw new TypeError('postgresStore: maxBytes must be a positive integer.');
-  const logger = options.logger ?? consoleLogger();
+  const logger = resolveLogger(options.logger);
   const spec = tableSpec(options.schema, options.table ?? DEFAULT_TABLE);
   const availability = new Availability('PostgreSQL', logger, timeoutMs);
   const db: Database = {

@@ -1,5 +1,6 @@
-import { X509Certificate } from 'node:crypto';
+import type { X509Certificate } from 'node:crypto';
 import { RejectionError } from '../core/errors.js';
+import { decodeBase64, requireNodeCrypto } from './rsa.js';
 
 const BLOCK = /-----BEGIN CERTIFICATE-----\r?\n([A-Za-z0-9+/=\r\n]+?)-----END CERTIFICATE-----/g;
 const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
@@ -29,10 +30,10 @@ export function parsePemChain(text: string, maxCertificates: number): X509Certif
 function decodeBlock(body: string): X509Certificate {
   const base64 = body.replace(/\r?\n/g, '');
   if (base64.length % 4 !== 0 || !BASE64.test(base64)) malformed('A PEM block is not valid base64.');
-  const der = Buffer.from(base64, 'base64');
+  const der = decodeBase64(base64);
   let certificate: X509Certificate;
   try {
-    certificate = new X509Certificate(der);
+    certificate = new (requireNodeCrypto('certChainVerifier').X509Certificate)(der);
   } catch {
     return malformed('A PEM block is not an X.509 certificate.');
   }

@@ -1,22 +1,24 @@
-import { X509Certificate } from 'node:crypto';
-import { rootCertificates } from 'node:tls';
+import type { X509Certificate } from 'node:crypto';
+import type * as Tls from 'node:tls';
+import { nodeBuiltin } from '../core/builtin.js';
+import { requireNodeCrypto } from './rsa.js';
 
 /** A trusted root: PEM text or a parsed certificate. */
 export type TrustAnchorInput = string | X509Certificate;
 
 /**
  * The roots a chain may end at, indexed by subject so finding an issuer costs a map lookup. The
- * default set is Node's bundled Mozilla root store (`tls.rootCertificates`), parsed on first use
- * (about 25 ms) so endpoints that never see this scheme never pay for it.
+ * default set is Node's bundled Mozilla root store (`tls.rootCertificates`), loaded and parsed on
+ * first use (about 25 ms) so endpoints that never see this scheme never pay for it.
  */
 export class TrustAnchors {
   #bySubject: Map<string, X509Certificate[]> | undefined;
   #fingerprints: Set<string> | undefined;
-  readonly #inputs: readonly TrustAnchorInput[];
+  readonly #inputs: readonly TrustAnchorInput[] | undefined;
   readonly #custom: boolean;
 
   constructor(inputs: readonly TrustAnchorInput[] | undefined) {
-    this.#inputs = inputs ?? rootCertificates;
+    this.#inputs = inputs;
     this.#custom = inputs !== undefined;
     // Caller-supplied anchors are parsed now: a bad one is a configuration mistake, found at start-up.
     if (inputs !== undefined) this.#index();
@@ -47,8 +49,9 @@ export class TrustAnchors {
     if (this.#bySubject) return this.#bySubject;
     const bySubject = new Map<string, X509Certificate[]>();
     const fingerprints = new Set<string>();
-    for (const input of this.#inputs) {
-      const anchor = typeof input === 'string' ? new X509Certificate(input) : input;
+    const { X509Certificate: Certificate } = requireNodeCrypto('certChainVerifier');
+    for (const input of this.#inputs ?? defaultRoots()) {
+      const anchor = typeof input === 'string' ? new Certificate(input) : input;
       // Only CA certificates can anchor a chain; a leaf listed here would otherwise trust itself.
       if (!anchor.ca) {
         if (this.#custom) throw new TypeError(`Trust anchor "${anchor.subject}" is not a CA certificate`);
@@ -63,4 +66,15 @@ export class TrustAnchors {
     this.#bySubject = bySubject;
     return bySubject;
   }
+}
+
+/** Node's bundled Mozilla roots (`tls.rootCertificates`); node:tls is loaded for them only. */
+function defaultRoots(): readonly string[] {
+  const tls = nodeBuiltin<typeof Tls>('node:tls');
+  if (tls === undefined) {
+    throw new TypeError(
+      'certChainVerifier needs node:tls for its default trust anchors; pass `trustAnchors` on this runtime',
+    );
+  }
+  return tls.rootCertificates;
 }

@@ -1,7 +1,6 @@
-import { verify as rsaVerify } from 'node:crypto';
 import { RejectionError } from '../core/errors.js';
 import { readHeader, singleHeader, type HeaderSource } from '../core/headers.js';
-import { consoleLogger, describeError, type Logger } from '../core/logger.js';
+import { describeError, resolveLogger, type Logger } from '../core/logger.js';
 import { ChainCache, type CachedChain } from './cert-chain-cache.js';
 import { parsePemChain } from './cert-chain-pem.js';
 import { TrustAnchors, type TrustAnchorInput } from './cert-chain-trust.js';
@@ -14,6 +13,7 @@ import {
 import { checkValidity, validateChain, type ValidatedChain } from './cert-chain-validate.js';
 import { fetchText, FetchTextError } from './fetch-text.js';
 import { decodeSignature } from './public-key.js';
+import { requireNodeCrypto } from './rsa.js';
 import type { RequestVerifier } from './verifier.js';
 
 /** The header naming the chain (spec http-and-validation.md §1.1), looked up in lower case. */
@@ -63,10 +63,12 @@ export interface CertChainVerifierOptions {
  * ```
  */
 export function certChainVerifier(options: CertChainVerifierOptions = {}): RequestVerifier {
+  // X.509 parsing has no WebCrypto equivalent: without node:crypto this scheme cannot exist.
+  const { verify: rsaVerify } = requireNodeCrypto('certChainVerifier');
   const policy = resolveUrlPolicy(options.allowedUrl);
   const sanDomain = (options.sanDomain ?? CEK_CERT_SAN_DOMAIN).toLowerCase();
   const anchors = new TrustAnchors(options.trustAnchors);
-  const logger = options.logger ?? consoleLogger();
+  const logger = resolveLogger(options.logger);
   const now = options.now ?? Date.now;
   const fetchOptions = {
     timeoutMs: options.fetchTimeoutMs ?? 3000,
@@ -116,7 +118,13 @@ export function certChainVerifier(options: CertChainVerifierOptions = {}): Reque
     }
   }
 
-  async function verifyCold(body: Uint8Array, signature: Buffer, raw: string): Promise<void> {
+  // Spec §4.2 part 2: the RSA public-key operation on the decoded value must give the SHA-1 digest
+  // of the exact body; that is RSASSA-PKCS1-v1_5 verification with SHA-1 (RFC 8017 §8.2.2).
+  function checkSignature(chain: CachedChain, body: Uint8Array, signature: Uint8Array): void {
+    if (!rsaVerify('sha1', body, chain.leafKey, signature)) throw new RejectionError('SIGNATURE_INVALID');
+  }
+
+  async function verifyCold(body: Uint8Array, signature: Uint8Array, raw: string): Promise<void> {
     const url = checkCertChainUrl(raw, policy);
     const chain = await cache.load(raw, now(), () => download(url));
     // Validity is checked on use, not only at download: a shared download may finish long after.
@@ -150,12 +158,6 @@ export function certChainVerifier(options: CertChainVerifierOptions = {}): Reque
       cache.clear();
     },
   };
-}
-
-// Spec §4.2 part 2: the RSA public-key operation on the decoded value must give the SHA-1 digest
-// of the exact body; that is RSASSA-PKCS1-v1_5 verification with SHA-1 (RFC 8017 §8.2.2).
-function checkSignature(chain: CachedChain, body: Uint8Array, signature: Buffer): void {
-  if (!rsaVerify('sha1', body, chain.leafKey, signature)) throw new RejectionError('SIGNATURE_INVALID');
 }
 
 function readChainUrl(headers: HeaderSource): string {

@@ -9,7 +9,9 @@ import type { RequestVerifier } from './verifier.js';
  */
 export function disabledVerifier(
   logger: Logger,
-  env: string | undefined = process.env.NODE_ENV,
+  // `globalThis.process`: Workers without nodejs_compat have no `process` at all.
+  env: string | undefined = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env?.NODE_ENV,
 ): RequestVerifier {
   if (env === 'production') {
     throw new ConfigurationError(

@@ -1,6 +1,7 @@
+import type * as Http from 'node:http';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type * as Https from 'node:https';
+import { nodeBuiltin } from '../core/builtin.js';
 
 export interface FetchTextOptions {
   /** Whole-exchange deadline, connect to last byte. */
@@ -65,26 +66,41 @@ export async function fetchText(url: URL, options: FetchTextOptions): Promise<st
  * `If-None-Match` (or `If-Modified-Since` when the server gave no ETag) and resolves `undefined` on
  * `304 Not Modified`, so asking again about an unchanged document costs the server no body. With no
  * validators it is a plain GET.
+ *
+ * node:http / node:https are loaded here, on the first download, never at start-up: most processes
+ * verify with a key they already have and never download anything on their first request. A runtime
+ * without them (Cloudflare Workers) downloads with the Fetch API instead, under the same rules.
  */
 export function fetchIfChanged(
   url: URL,
   options: FetchTextOptions,
   validators: Validators,
 ): Promise<Downloaded | undefined> {
+  const secure = url.protocol === 'https:';
+  if (!secure && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
+    return Promise.reject(new FetchTextError('not-allowed', `Refusing to fetch ${url.protocol} URL`));
+  }
+  const conditional = conditionalHeaders(validators);
+  const send = preferFetchApi(options)
+    ? undefined
+    : secure
+      ? nodeBuiltin<typeof Https>('node:https')?.request
+      : nodeBuiltin<typeof Http>('node:http')?.request;
+  if (send === undefined) return fetchWithFetchApi(url, options, conditional);
   return new Promise((resolve, reject) => {
-    const secure = url.protocol === 'https:';
-    if (!secure && !(url.protocol === 'http:' && isLoopbackHost(url.hostname))) {
-      reject(new FetchTextError('not-allowed', `Refusing to fetch ${url.protocol} URL`));
+    let req: ReturnType<typeof send>;
+    try {
+      req = send(url, {
+        method: 'GET',
+        headers: { accept: 'application/x-pem-file, text/plain, */*', ...conditional },
+        agent: false,
+        ...(secure && options.ca ? { ca: options.ca as string[] } : {}),
+      });
+    } catch (error) {
+      // A runtime may refuse before any I/O (Deno without a permission): still a download that failed.
+      reject(new FetchTextError('network', String(error)));
       return;
     }
-    const conditional = conditionalHeaders(validators);
-    const send = secure ? httpsRequest : httpRequest;
-    const req = send(url, {
-      method: 'GET',
-      headers: { accept: 'application/x-pem-file, text/plain, */*', ...conditional },
-      agent: false,
-      ...(secure && options.ca ? { ca: options.ca as string[] } : {}),
-    });
     const timer = setTimeout(() => {
       req.destroy(new FetchTextError('timeout', `No complete answer within ${options.timeoutMs} ms`));
     }, options.timeoutMs);
@@ -136,6 +152,97 @@ export function fetchIfChanged(
     });
     req.end();
   });
+}
+
+/**
+ * Deno and Workers implement node:https on top of their own `fetch`, and Deno's also asks for
+ * `--allow-sys` (to read the system's CA list): there `fetch` is used directly, so a download needs
+ * no more than network access to the key's host. A private CA still needs node:https.
+ */
+function preferFetchApi(options: FetchTextOptions): boolean {
+  const global = globalThis as { Deno?: unknown; navigator?: { userAgent?: string } };
+  return (
+    options.ca === undefined &&
+    (global.Deno !== undefined || global.navigator?.userAgent === 'Cloudflare-Workers')
+  );
+}
+
+/**
+ * The same download through the Fetch API, for runtimes without node:http (Workers): no redirects
+ * followed, a deadline over the whole exchange, the body read up to the cap and no further. A
+ * private CA cannot be given to `fetch`, so `ca` is refused rather than silently ignored.
+ */
+async function fetchWithFetchApi(
+  url: URL,
+  options: FetchTextOptions,
+  conditional: OutgoingHttpHeaders | undefined,
+): Promise<Downloaded | undefined> {
+  if (options.ca !== undefined) {
+    throw new FetchTextError(
+      'not-allowed',
+      'A private CA needs node:https, which this runtime does not offer',
+    );
+  }
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+  const failure = (error: unknown) =>
+    error instanceof FetchTextError
+      ? error
+      : controller.signal.aborted
+        ? new FetchTextError('timeout', `No complete answer within ${options.timeoutMs} ms`)
+        : new FetchTextError('network', String(error));
+  try {
+    const headers: Record<string, string> = { accept: 'application/x-pem-file, text/plain, */*' };
+    for (const [name, value] of Object.entries(conditional ?? {})) headers[name] = String(value);
+    const res = await fetch(url, { method: 'GET', headers, redirect: 'manual', signal: controller.signal });
+    const status = res.status;
+    if (status === 304 && conditional !== undefined) {
+      await res.body?.cancel();
+      return undefined;
+    }
+    if (status !== 200) {
+      await res.body?.cancel();
+      // `redirect: 'manual'` gives browsers an opaque answer with status 0: a redirect all the same.
+      if ((status >= 300 && status < 400) || status === 0)
+        throw new FetchTextError('redirect', `Redirects are not followed (HTTP ${status})`);
+      throw new FetchTextError('status', `HTTP ${status}`);
+    }
+    const declared = Number(res.headers.get('content-length'));
+    if (declared > options.maxBytes) {
+      await res.body?.cancel();
+      throw new FetchTextError('too-large', `Content-Length ${declared} exceeds ${options.maxBytes}`);
+    }
+    const text = await readCapped(res, options.maxBytes);
+    const etag = res.headers.get('etag') ?? undefined;
+    const lastModified = res.headers.get('last-modified') ?? undefined;
+    return { text, validators: validatorsOf({ etag, 'last-modified': lastModified }) };
+  } catch (error) {
+    throw failure(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The body as UTF-8 text, refused as soon as it passes `maxBytes`. */
+async function readCapped(res: Response, maxBytes: number): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw new FetchTextError('too-large', `Body exceeds ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  const decoder = new TextDecoder();
+  let text = '';
+  for (const chunk of chunks) text += decoder.decode(chunk, { stream: true });
+  return text + decoder.decode();
 }
 
 /**

@@ -13,4 +13,4 @@ export { CEK_CERT_CHAIN_URL, type CertChainUrlPolicy } from './cert-chain-url.js
 export type { TrustAnchorInput } from './cert-chain-trust.js';
 export { JP_PUBLIC_KEY_PEM } from './bundled-key.js';
 export { REGIONS, type Region } from './regions.js';
-export type { KeyInput } from './key-store.js';
+export type { KeyInput } from './rsa.js';

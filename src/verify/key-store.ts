@@ -1,4 +1,3 @@
-import { createPublicKey, KeyObject } from 'node:crypto';
 import type { Logger } from '../core/logger.js';
 import { describeError } from '../core/logger.js';
 import {
@@ -8,12 +7,11 @@ import {
   type FetchTextOptions,
   type Validators,
 } from './fetch-text.js';
-
-export type KeyInput = string | KeyObject;
+import { sameKey, toPublicKey, type PublicKey } from './rsa.js';
 
 export interface KeyStoreOptions {
   /** Keys trusted for the lifetime of the process (bundled key, user keys). */
-  pinned: readonly KeyObject[];
+  pinned: readonly PublicKey[];
   /** Where the current key is published; `undefined` disables fetching. */
   url: URL | undefined;
   fetch: FetchTextOptions;
@@ -31,28 +29,12 @@ export interface KeyStoreOptions {
 const NO_KEY_REFETCH_INTERVAL_MS = 5000;
 /** Failure-triggered downloads after failed ones back off up to this (one warning a minute at most). */
 const FAILED_REFETCH_MAX_INTERVAL_MS = 60_000;
-
-/** Turns a PEM string (or an existing key object) into an RSA public key object, once. */
-export function toPublicKey(input: KeyInput, option = 'key'): KeyObject {
-  let key: KeyObject;
-  try {
-    if (input instanceof KeyObject) key = input;
-    else if (typeof input === 'string') key = createPublicKey(input);
-    else throw new Error(`got ${input === null ? 'null' : typeof input}`);
-  } catch (error) {
-    // OpenSSL's own text ("error:1E08010C:DECODER routines::unsupported") names neither the option nor the fix.
-    throw new TypeError(
-      `${option} is not a PEM public key (${error instanceof Error ? error.message : String(error)}). ` +
-        'Pass the text of a "-----BEGIN PUBLIC KEY-----" file, or a KeyObject.',
-    );
-  }
-  if (key.type !== 'public' || key.asymmetricKeyType !== 'rsa') {
-    throw new TypeError(
-      `${option}: a CEK key must be an RSA public key, got ${key.asymmetricKeyType} ${key.type}`,
-    );
-  }
-  return key;
-}
+/**
+ * A background refresh is started on a timer, after the answer of the request that found it due. A
+ * runtime may drop that timer (Workers cancel the timers of a request once it has answered); after
+ * this long the refresh counts as not scheduled, and the next request schedules it again.
+ */
+const REFRESH_SCHEDULE_LOST_MS = 1000;
 
 /**
  * The set of keys a signature is checked against: the pinned ones plus the last two fetched ones
@@ -64,9 +46,9 @@ export function toPublicKey(input: KeyInput, option = 'key'): KeyObject {
  * started after it failed, i.e. had the chance to see a key CEK rotated to just before.
  */
 export class KeyStore {
-  #pinned: readonly KeyObject[];
-  #fetched: KeyObject[] = [];
-  #keys: readonly KeyObject[];
+  #pinned: readonly PublicKey[];
+  #fetched: PublicKey[] = [];
+  #keys: readonly PublicKey[];
   #validators: Validators = {};
   #inFlight: Promise<number> | undefined;
   #started = 0;
@@ -75,6 +57,8 @@ export class KeyStore {
   /** Earliest start of the next failure-triggered download. Start-up and refreshes do not move it. */
   #nextRefetch = Number.NEGATIVE_INFINITY;
   #nextRefresh = Number.NEGATIVE_INFINITY;
+  /** When a background refresh was last put on a timer (see REFRESH_SCHEDULE_LOST_MS). */
+  #refreshScheduledAt = Number.NEGATIVE_INFINITY;
   #failuresInARow = 0;
   readonly #options: KeyStoreOptions;
   readonly #now: () => number;
@@ -87,7 +71,7 @@ export class KeyStore {
   }
 
   /** The keys to try, newest fetched first. Never copies on the hot path. */
-  get keys(): readonly KeyObject[] {
+  get keys(): readonly PublicKey[] {
     return this.#keys;
   }
 
@@ -104,10 +88,22 @@ export class KeyStore {
     return this.#now();
   }
 
-  /** Starts a background refresh when the fetched key is due for one. Never blocks. */
+  /**
+   * Starts a background refresh when the fetched key is due for one. Never blocks: the download
+   * starts on a timer, after the answer of the request that found it due, so that request never pays
+   * for it (loading the TLS stack, opening the connection), not even the first one after a cold start.
+   */
   refreshIfDue(): void {
-    if (this.#options.url === undefined || this.#now() < this.#nextRefresh || this.#inFlight) return;
-    void this.fetch();
+    if (this.#options.url === undefined || this.#inFlight) return;
+    const now = this.#now();
+    if (now < this.#nextRefresh || now - this.#refreshScheduledAt < REFRESH_SCHEDULE_LOST_MS) return;
+    this.#refreshScheduledAt = now;
+    unrefTimer(
+      setTimeout(() => {
+        this.#refreshScheduledAt = Number.NEGATIVE_INFINITY;
+        if (this.#now() >= this.#nextRefresh) void this.fetch();
+      }, 0),
+    );
   }
 
   /**
@@ -168,7 +164,7 @@ export class KeyStore {
   #accept(url: URL, downloaded: Downloaded): void {
     const key = toPublicKey(downloaded.text);
     this.#validators = downloaded.validators;
-    if (this.#keys.some((known) => known.equals(key))) return;
+    if (this.#keys.some((known) => sameKey(known, key))) return;
     // Keep the previous fetched key too: CEK may still send requests signed with it for a while.
     this.#fetched = [key, ...this.#fetched].slice(0, 2);
     this.#keys = [...this.#fetched, ...this.#pinned];
@@ -207,5 +203,10 @@ export class KeyStore {
 
 /** A timer that does not keep the process alive by itself (a waiting request holds a socket anyway). */
 function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+  return new Promise((resolve) => unrefTimer(setTimeout(resolve, ms)));
+}
+
+/** `unref()` where timers have it (Node, Bun); Deno and Workers return a number instead. */
+function unrefTimer(timer: unknown): void {
+  (timer as { unref?: () => void } | undefined)?.unref?.();
 }

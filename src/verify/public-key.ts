@@ -1,12 +1,13 @@
-import { verify as rsaVerify, type KeyObject } from 'node:crypto';
-import { rootCertificates } from 'node:tls';
+import type * as Tls from 'node:tls';
+import { nodeBuiltin } from '../core/builtin.js';
 import { RejectionError } from '../core/errors.js';
 import { readHeader, singleHeader, type HeaderSource } from '../core/headers.js';
-import { consoleLogger, type Logger } from '../core/logger.js';
+import { resolveLogger, type Logger } from '../core/logger.js';
 import { JP_PUBLIC_KEY_PEM } from './bundled-key.js';
 import { isLoopbackHost } from './fetch-text.js';
-import { KeyStore, toPublicKey, type KeyInput } from './key-store.js';
+import { KeyStore } from './key-store.js';
 import { REGIONS, type Region } from './regions.js';
+import { decodeBase64, toPublicKey, verifyWithAny, type KeyInput, type PublicKey } from './rsa.js';
 import type { RequestVerifier } from './verifier.js';
 
 export interface PublicKeyVerifierOptions {
@@ -62,7 +63,7 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
  */
 export function publicKeyVerifier(options: PublicKeyVerifierOptions = {}): RequestVerifier {
   const region = options.region ?? 'jp';
-  const logger = options.logger ?? consoleLogger();
+  const logger = resolveLogger(options.logger);
   const url = resolveKeyUrl(options, region);
   const bundled = options.bundledKey ?? region === 'jp';
   const pinned = [
@@ -94,11 +95,18 @@ export function publicKeyVerifier(options: PublicKeyVerifierOptions = {}): Reque
     verify(body, headers) {
       const signature = decodeSignature(headers);
       const keys = store.keys;
-      if (verifyWithAny(keys, body, signature)) {
+      const verified = verifyWithAny(keys, body, signature);
+      if (verified === true) {
         store.refreshIfDue();
         return undefined;
       }
-      return retryAfterRefetch(store, keys, body, signature);
+      if (verified === false) return retryAfterRefetch(store, keys, body, signature);
+      // WebCrypto (no node:crypto on this runtime): the same decision, one promise later.
+      return verified.then((ok) => {
+        if (!ok) return retryAfterRefetch(store, keys, body, signature);
+        store.refreshIfDue();
+        return undefined;
+      });
     },
     async ready() {
       if (store.keys.length === 0) await store.fetch();
@@ -116,9 +124,9 @@ export function publicKeyVerifier(options: PublicKeyVerifierOptions = {}): Reque
  */
 async function retryAfterRefetch(
   store: KeyStore,
-  triedKeys: readonly KeyObject[],
+  triedKeys: readonly PublicKey[],
   body: Uint8Array,
-  signature: Buffer,
+  signature: Uint8Array,
 ): Promise<void> {
   const failedAt = store.now();
   const startedBefore = store.started;
@@ -127,7 +135,7 @@ async function retryAfterRefetch(
   while (download !== false) {
     const sequence = await download;
     const keys = store.keys;
-    if (keys !== tried && verifyWithAny(keys, body, signature)) return;
+    if (keys !== tried && (await verifyWithAny(keys, body, signature))) return;
     tried = keys;
     download = sequence > startedBefore ? false : store.refetchAfterFailure(failedAt);
   }
@@ -135,15 +143,8 @@ async function retryAfterRefetch(
   throw new RejectionError('SIGNATURE_INVALID');
 }
 
-function verifyWithAny(keys: readonly KeyObject[], body: Uint8Array, signature: Buffer): boolean {
-  for (const key of keys) {
-    if (rsaVerify('sha256', body, key, signature)) return true;
-  }
-  return false;
-}
-
 /** Reads and strictly decodes the header: Buffer's own base64 decoder silently skips junk. */
-export function decodeSignature(headers: HeaderSource): Buffer {
+export function decodeSignature(headers: HeaderSource): Uint8Array {
   const { value, duplicated } = singleHeader(readHeader(headers, 'signaturecek'));
   if (duplicated) throw new RejectionError('SIGNATURE_DUPLICATED');
   if (value === undefined) throw new RejectionError('SIGNATURE_MISSING');
@@ -152,12 +153,13 @@ export function decodeSignature(headers: HeaderSource): Buffer {
   if (value.length % 4 !== 0 || value.length > 1400 || !BASE64.test(value)) {
     throw new RejectionError('SIGNATURE_MALFORMED');
   }
-  return Buffer.from(value, 'base64');
+  return decodeBase64(value);
 }
 
 /**
  * Node's `ca` option replaces the bundled roots; the option promises to add to them. Checked at
- * start-up, so a wrong value fails there and not on the first download.
+ * start-up, so a wrong value fails there and not on the first download. Only this option needs
+ * node:tls (for its root list), so only it loads it.
  */
 function withDefaultRoots(ca: string | readonly string[]): string[] {
   const extra = typeof ca === 'string' ? [ca] : [...ca];
@@ -166,7 +168,13 @@ function withDefaultRoots(ca: string | readonly string[]): string[] {
       throw new TypeError('publicKeyVerifier: keyUrlCa must be PEM certificates');
     }
   }
-  return [...rootCertificates, ...extra];
+  const tls = nodeBuiltin<typeof Tls>('node:tls');
+  if (tls === undefined) {
+    throw new TypeError(
+      'publicKeyVerifier: keyUrlCa needs node:tls, which this runtime does not offer; serve the key with a public CA',
+    );
+  }
+  return [...tls.rootCertificates, ...extra];
 }
 
 function resolveKeyUrl(options: PublicKeyVerifierOptions, region: Region): URL | undefined {

@@ -14,7 +14,7 @@ function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr:
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['--conditions=cekit-source', '--import', TSX, CLI, ...args],
+      ['--import', TSX, CLI, ...args],
       { timeout: 30_000, env: { ...process.env, NO_COLOR: '1' } },
       (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
     );

@@ -21,13 +21,9 @@ afterAll(async () => {
 
 /** Starts a writer process (the store from source, through tsx) and SIGKILLs it mid-write. */
 async function killMidWrite(directory: string, round: number) {
-  const child = spawn(
-    process.execPath,
-    ['--conditions=cekit-source', '--import', TSX, WRITER, directory, `${round}`],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, ['--import', TSX, WRITER, directory, `${round}`], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const exited = once(child, 'exit');

@@ -3,11 +3,11 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-// Every ```ts block of the README and the guides is type-checked against the package, so the docs
-// cannot drift from the API. A block is compiled as its own module; the names the prose takes for
-// granted (`app`, `ctx`, `server`...) come from snippet-context.d.ts, a hosted runtime's module
-// from snippet-modules.d.ts. A block that is deliberately
-// not code (pseudo-code, an interface excerpt) is fenced as ```ts nocheck.
+// Every ```ts block of the READMEs (English, Japanese, Korean) and the guides is type-checked
+// against the package, so the docs cannot drift from the API. A block is compiled as its own module;
+// the names the prose takes for granted (`app`, `ctx`, `server`...) come from snippet-context.d.ts,
+// a hosted runtime's module from snippet-modules.d.ts. A block that is deliberately not code
+// (pseudo-code, an interface excerpt) is fenced as ```ts nocheck.
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const OUT = `${ROOT}.snippets/`;
 
@@ -19,7 +19,12 @@ interface Snippet {
 }
 
 function snippets(): Snippet[] {
-  const files = ['README.md', ...readdirSync(`${ROOT}docs/guides`).map((name) => `docs/guides/${name}`)];
+  const files = [
+    'README.md',
+    'README.ja.md',
+    'README.ko.md',
+    ...readdirSync(`${ROOT}docs/guides`).map((name) => `docs/guides/${name}`),
+  ];
   const found: Snippet[] = [];
   for (const file of files.filter((name) => name.endsWith('.md'))) {
     const lines = readFileSync(`${ROOT}${file}`, 'utf8').split('\n');

@@ -40,7 +40,7 @@ export async function startCluster(
   let stderr = '';
   const ports = await Promise.all(
     Array.from({ length: options.count ?? 3 }, async () => {
-      const child = spawn(process.execPath, ['--conditions=cekit-source', '--import', TSX, HOST, kind, url], {
+      const child = spawn(process.execPath, ['--import', TSX, HOST, kind, url], {
         stdio: ['ignore', 'pipe', 'pipe'],
         env: {
           ...process.env,

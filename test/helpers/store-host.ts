@@ -1,6 +1,6 @@
 /**
- * One extension process for the multi-instance tests: `node --conditions=cekit-source --import tsx
- * store-host.ts <redis|redis4|ioredis|postgres> <url>`, with the verifying key in CEKIT_TEST_PUBLIC_KEY.
+ * One extension process for the multi-instance tests: `node --import tsx store-host.ts
+ * <redis|redis4|ioredis|postgres> <url>`, with the verifying key in CEKIT_TEST_PUBLIC_KEY.
  * Serves `Count` (adds one to the user's `count`) and `Peek` (no store access) on a free port, and
  * prints `{"port":N}` once listening. SIGTERM closes the server and the database client.
  */

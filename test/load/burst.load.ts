@@ -18,7 +18,7 @@ const BOUND_MS = 7000;
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 const SERVER = fileURLToPath(new URL('./burst-server.ts', import.meta.url));
 const pinned = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
-const nodeArgs = ['--conditions=cekit-source', '--import', TSX, SERVER, keys.publicKeyPem, EXTENSION_ID];
+const nodeArgs = ['--import', TSX, SERVER, keys.publicKeyPem, EXTENSION_ID];
 const child = pinned
   ? spawn('taskset', ['-c', '0', process.execPath, ...nodeArgs], { stdio: ['ignore', 'pipe', 'inherit'] })
   : spawn(process.execPath, nodeArgs, { stdio: ['ignore', 'pipe', 'inherit'] });

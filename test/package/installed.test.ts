@@ -1,7 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packedCekit } from '../helpers/packed.js';
@@ -49,12 +57,66 @@ afterAll(() => {
 });
 
 describe('the published package, installed from its tarball', () => {
-  it('ships the builds, schemas and guides, and not the sources, tests or generated API pages', () => {
-    expect(shipped).toContain('dist/index.js');
-    expect(shipped).toContain('dist/cli/main.js');
-    expect(shipped).toContain('schema/custom-request.json');
-    expect(shipped).toContain('docs/guides/verification.md');
-    expect(shipped.filter((path) => /^(src|test|bench|docs\/api)\//.test(path))).toEqual([]);
+  it('ships every entry of "files": builds, sources, schemas, guides, licence, changelog; not tests or API pages', () => {
+    const { files } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { files: string[] };
+    // npm leaves out an entry that names nothing, silently: a README or LICENSE forgotten would go unnoticed.
+    expect(
+      files.filter((entry) => !shipped.some((path) => path === entry || path.startsWith(`${entry}/`))),
+    ).toEqual([]);
+    expect(shipped).toEqual(
+      expect.arrayContaining([
+        'dist/index.js',
+        'dist/cli/main.js',
+        'src/index.ts',
+        'schema/custom-request.json',
+        'docs/guides/verification.md',
+        'LICENSE',
+        'CHANGELOG.md',
+      ]),
+    );
+    expect(shipped.filter((path) => /^(test|bench|scripts|docs\/api)\//.test(path))).toEqual([]);
+  });
+
+  it('publishes only the export conditions users resolve with (no development-only ones)', () => {
+    const conditions = new Set<string>();
+    const walk = (target: unknown) => {
+      if (typeof target !== 'object' || target === null) return;
+      for (const [key, value] of Object.entries(target)) {
+        if (!key.startsWith('.')) conditions.add(key);
+        walk(value);
+      }
+    };
+    walk(
+      (
+        JSON.parse(readFileSync(join(project, 'node_modules/cekit/package.json'), 'utf8')) as {
+          exports: unknown;
+        }
+      ).exports,
+    );
+    expect([...conditions].sort()).toEqual(['default', 'import', 'require', 'types']);
+  });
+
+  it('has source maps that point into the shipped src/ instead of embedding the sources', () => {
+    // src/ is shipped once; a map with `sourcesContent` would carry a second (and third) copy.
+    const dist = join(project, 'node_modules/cekit/dist');
+    const maps = (readdirSync(dist, { recursive: true }) as string[]).filter((path) => path.endsWith('.map'));
+    expect(maps.length).toBeGreaterThan(10);
+    const problems: string[] = [];
+    for (const path of maps) {
+      const map = JSON.parse(readFileSync(join(dist, path), 'utf8')) as {
+        sources: string[];
+        sourcesContent?: unknown[];
+        sourceRoot?: string;
+      };
+      if (map.sourcesContent?.some((content) => content != null))
+        problems.push(`${path}: embeds its sources`);
+      for (const source of map.sources) {
+        const file = resolve(dirname(join(dist, path)), map.sourceRoot ?? '', source);
+        if (!file.startsWith(join(project, 'node_modules/cekit/src/')) || !existsSync(file))
+          problems.push(`${path}: ${source} is not a shipped source`);
+      }
+    }
+    expect(problems).toEqual([]);
   });
 
   it('installs with no dependencies of its own', () => {
@@ -94,39 +156,76 @@ describe('the published package, installed from its tarball', () => {
     expect(run(join(project, 'node_modules/.bin/cekit'), ['--help'], project)).toMatch(/^Usage: cekit/);
   });
 
-  it("type-checks a user's file against the shipped declarations", () => {
-    // The same file as CommonJS (.ts in a package without "type": "module") and as an ES module
-    // (.mts), so both sets of declarations (.d.cts and .d.ts) are checked.
-    const code = [
-      "import { createExtension } from 'cekit';",
-      "import { serve } from 'cekit/node';",
-      "import { createHomeExtension } from 'cekit/home';",
-      "import { generateTestKeyPair } from 'cekit/testing';",
-      'const keys = generateTestKeyPair();',
-      "const app = createExtension({ extensionId: 'com.example.x', verify: keys.verifyOptions });",
-      "app.intent('Order', { slots: { amount: 'number' } }, (ctx) => ctx.say(`${(ctx.slots.amount ?? 0) + 1}`));",
-      'createHomeExtension({ authenticate: () => undefined });',
-      'export const start = () => serve(app, { port: 0 });',
-    ].join('\n');
-    writeFileSync(join(project, 'extension.ts'), code);
-    writeFileSync(join(project, 'extension.mts'), code);
-    writeFileSync(
-      join(project, 'tsconfig.json'),
-      JSON.stringify({
-        compilerOptions: {
-          module: 'NodeNext',
-          moduleResolution: 'NodeNext',
-          target: 'ES2022',
-          strict: true,
-          noEmit: true,
-          types: ['node'],
-          typeRoots: [join(ROOT, 'node_modules/@types')],
-        },
-        files: ['extension.ts', 'extension.mts'],
-      }),
-    );
-    run(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], project);
-  });
+  // A user's file that imports every subpath, type-checked with each module resolution TypeScript offers
+  // a Node project: node10 (`module: commonjs`, which ignores "exports" and reads "typesVersions"), node16
+  // as CommonJS (.ts, the project has no "type": "module") and as an ES module (.mts), and bundler. Under
+  // each, every subpath must reach its declarations, and the declarations themselves must check
+  // (no skipLibCheck).
+  it.each([
+    {
+      resolution: 'node10',
+      compilerOptions: { module: 'commonjs', moduleResolution: 'node10' },
+      files: ['.ts'],
+    },
+    {
+      resolution: 'node16',
+      compilerOptions: { module: 'node16', moduleResolution: 'node16' },
+      files: ['.ts', '.mts'],
+    },
+    {
+      resolution: 'bundler',
+      compilerOptions: { module: 'esnext', moduleResolution: 'bundler' },
+      files: ['.ts'],
+    },
+  ])(
+    "type-checks a user's file importing every subpath under $resolution resolution",
+    ({ resolution, compilerOptions, files }) => {
+      // cekit/fastify's declarations import Fastify's types: a user of that subpath has fastify installed.
+      const fastify = join(project, 'node_modules/fastify');
+      if (!existsSync(fastify)) symlinkSync(join(ROOT, 'node_modules/fastify'), fastify, 'dir');
+      const imports = Object.entries(SUBPATHS).map(([path, name]) => `import { ${name} } from '${path}';`);
+      const code = [
+        ...imports,
+        "import { createExtension } from 'cekit';",
+        "import { generateTestKeyPair } from 'cekit/testing';",
+        'const keys = generateTestKeyPair();',
+        "const app = createExtension({ extensionId: 'com.example.x', verify: keys.verifyOptions });",
+        "app.intent('Order', { slots: { amount: 'number' } }, (ctx) => ctx.say(`${(ctx.slots.amount ?? 0) + 1}`));",
+        'createHomeExtension({ authenticate: () => undefined });',
+        'export const start = () => serve(app, { port: 0 });',
+        'export const express = toExpressHandler(app);',
+        'export const lambda = toLambdaHandler(app);',
+        `export const all = [${Object.values(SUBPATHS).join(', ')}];`,
+      ].join('\n');
+      const names = files.map((extension) => `${resolution}${extension}`);
+      for (const name of names) writeFileSync(join(project, name), code);
+      const config = `tsconfig.${resolution}.json`;
+      writeFileSync(
+        join(project, config),
+        JSON.stringify({
+          compilerOptions: {
+            ...compilerOptions,
+            target: 'ES2022',
+            strict: true,
+            noEmit: true,
+            esModuleInterop: true,
+            types: ['node'],
+            typeRoots: [join(ROOT, 'node_modules/@types')],
+          },
+          files: names,
+        }),
+      );
+      const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
+      let errors = '';
+      try {
+        run(process.execPath, [tsc, '-p', config, '--pretty', 'false'], project);
+      } catch (error) {
+        errors = String((error as { stdout?: string }).stdout || error); // tsc reports on stdout
+      }
+      expect(errors).toBe('');
+    },
+    60_000,
+  );
 
   it('keeps user attributes in Redis and PostgreSQL through cekit/redis and cekit/postgres', async () => {
     // The drivers are the user's: not installed with cekit, so the script takes them from this repository.

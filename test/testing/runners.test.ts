@@ -11,7 +11,7 @@ describe('other test runners', () => {
     const result = await new Promise<{ code: number; stdout: string }>((resolve) => {
       execFile(
         process.execPath,
-        ['--conditions=cekit-source', '--import', TSX, '--test', '--test-reporter=tap', file],
+        ['--import', TSX, '--test', '--test-reporter=tap', file],
         { timeout: 30_000 },
         (error, stdout) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout }),
       );

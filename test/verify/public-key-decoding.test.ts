@@ -2,15 +2,15 @@ import type * as Crypto from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 
 // Count every key decoding cekit does: each must happen once, when the verifier is built or a key
-// is downloaded, never per request.
-const decodings = vi.hoisted(() => ({ count: 0 }));
-vi.mock('node:crypto', async (importOriginal) => {
-  const crypto = await importOriginal<typeof Crypto>();
-  const createPublicKey: typeof crypto.createPublicKey = (key) => {
-    decodings.count++;
-    return crypto.createPublicKey(key);
-  };
-  return { ...crypto, default: { ...crypto, createPublicKey }, createPublicKey };
+// is downloaded, never per request. cekit asks the runtime for node:crypto on first use
+// (process.getBuiltinModule) rather than importing it, so the count wraps the function on the
+// built-in module itself.
+const decodings = { count: 0 };
+const nodeCrypto = process.getBuiltinModule('node:crypto') as typeof Crypto;
+const createPublicKey = nodeCrypto.createPublicKey;
+vi.spyOn(nodeCrypto, 'createPublicKey').mockImplementation((key) => {
+  decodings.count++;
+  return createPublicKey(key);
 });
 
 const { createEndpoint, silentLogger } = await import('cekit');

@@ -1,4 +1,4 @@
-import { consoleLogger, type Logger } from '../../core/logger.js';
+import { resolveLogger, type Logger } from '../../core/logger.js';
 import { DEFAULT_MAX_BYTES } from '../json-text.js';
 import { checkClient, type RedisClientLike } from './client.js';
 
@@ -44,9 +44,9 @@ export function redisSettings(options: unknown): RedisSettings {
   const maxBytes = given.maxBytes ?? DEFAULT_MAX_BYTES;
   if (!isPositive(maxBytes))
     throw new TypeError(`redisStore: \`maxBytes\` must be a positive number; got ${String(maxBytes)}.`);
-  const logger = given.logger ?? consoleLogger();
-  if (!isLogger(logger))
+  if (given.logger !== undefined && !isLogger(given.logger))
     throw new TypeError('redisStore: `logger` must have debug, info, warn and error methods.');
+  const logger = resolveLogger(given.logger);
   return {
     client: given.client,
     prefix,

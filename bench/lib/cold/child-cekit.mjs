@@ -1,0 +1,23 @@
+// One cold start of cekit, in a fresh `node` process started by bench/cold.mjs. Times are taken with
+// process.hrtime (no module to load) from this first line: `import` is `import('cekit')` alone, the
+// answer is the whole extension module (cekit/lambda included) plus its first verified answer.
+const started = process.hrtime.bigint();
+const cpuAtStart = process.cpuUsage();
+const loadedBefore = process.moduleLoadList.length;
+const event = JSON.parse(process.env.CEKIT_COLD_EVENT);
+await import('cekit');
+const imported = process.hrtime.bigint();
+const { handler } = await import('./cekit-lambda.mjs');
+const answer = await handler(event);
+const answered = process.hrtime.bigint();
+const cpu = process.cpuUsage(cpuAtStart);
+const builtins = process.moduleLoadList.slice(loadedBefore); // before `process.stdout` loads net
+process.stdout.write(
+  `\nCOLD ${JSON.stringify({
+    importMs: Number(imported - started) / 1e6,
+    answerMs: Number(answered - started) / 1e6,
+    answerCpuMs: (cpu.user + cpu.system) / 1000,
+    answer,
+    builtins,
+  })}\n`,
+);
