@@ -16,3 +16,19 @@ export function nodeBuiltin<T>(id: `node:${string}`): T | undefined {
     return undefined;
   }
 }
+
+/**
+ * {@link nodeBuiltin} for a feature that cannot work without the module: a `TypeError` naming the
+ * feature, the module, where it exists, and `instead` (what to do on a runtime without it).
+ */
+export function requireNodeBuiltin<T>(
+  id: `node:${string}`,
+  feature: string,
+  instead = 'on Cloudflare Workers enable the nodejs_compat flag',
+): T {
+  const found = nodeBuiltin<T>(id);
+  if (found !== undefined) return found;
+  throw new TypeError(
+    `${feature} needs ${id}, which this runtime does not offer (Node >= 20.16, Bun and Deno have it; ${instead}).`,
+  );
+}

@@ -1,9 +1,8 @@
 import type { X509Certificate } from 'node:crypto';
 import { RejectionError } from '../core/errors.js';
-import { decodeBase64, requireNodeCrypto } from './rsa.js';
+import { decodeBase64, isBase64, requireNodeCrypto } from './rsa.js';
 
 const BLOCK = /-----BEGIN CERTIFICATE-----\r?\n([A-Za-z0-9+/=\r\n]+?)-----END CERTIFICATE-----/g;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /**
  * Parses a downloaded chain: one or more `CERTIFICATE` PEM blocks (RFC 7468) and nothing else but
@@ -29,7 +28,7 @@ export function parsePemChain(text: string, maxCertificates: number): X509Certif
 
 function decodeBlock(body: string): X509Certificate {
   const base64 = body.replace(/\r?\n/g, '');
-  if (base64.length % 4 !== 0 || !BASE64.test(base64)) malformed('A PEM block is not valid base64.');
+  if (!isBase64(base64)) malformed('A PEM block is not valid base64.');
   const der = decodeBase64(base64);
   let certificate: X509Certificate;
   try {

@@ -1,6 +1,6 @@
 import type { X509Certificate } from 'node:crypto';
 import type * as Tls from 'node:tls';
-import { nodeBuiltin } from '../core/builtin.js';
+import { requireNodeBuiltin } from '../core/builtin.js';
 import { requireNodeCrypto } from './rsa.js';
 
 /** A trusted root: PEM text or a parsed certificate. */
@@ -70,11 +70,9 @@ export class TrustAnchors {
 
 /** Node's bundled Mozilla roots (`tls.rootCertificates`); node:tls is loaded for them only. */
 function defaultRoots(): readonly string[] {
-  const tls = nodeBuiltin<typeof Tls>('node:tls');
-  if (tls === undefined) {
-    throw new TypeError(
-      'certChainVerifier needs node:tls for its default trust anchors; pass `trustAnchors` on this runtime',
-    );
-  }
-  return tls.rootCertificates;
+  return requireNodeBuiltin<typeof Tls>(
+    'node:tls',
+    'certChainVerifier (its default trust anchors)',
+    'elsewhere pass `trustAnchors`',
+  ).rootCertificates;
 }

@@ -110,28 +110,21 @@ export function fetchIfChanged(
     };
     req.on('error', fail);
     req.on('response', (res) => {
-      const status = res.statusCode ?? 0;
-      if (status === 304 && conditional !== undefined) {
+      const verdict = answerVerdict(
+        res.statusCode ?? 0,
+        Number(res.headers['content-length']),
+        conditional,
+        options.maxBytes,
+      );
+      if (verdict === UNCHANGED) {
         res.resume();
         clearTimeout(timer);
         resolve(undefined);
         return;
       }
-      if (status >= 300 && status < 400 && status !== 304) {
+      if (verdict !== undefined) {
         res.resume();
-        req.destroy(new FetchTextError('redirect', `Redirects are not followed (HTTP ${status})`));
-        return;
-      }
-      if (status !== 200) {
-        res.resume();
-        req.destroy(new FetchTextError('status', `HTTP ${status}`));
-        return;
-      }
-      const declared = Number(res.headers['content-length']);
-      if (declared > options.maxBytes) {
-        req.destroy(
-          new FetchTextError('too-large', `Content-Length ${declared} exceeds ${options.maxBytes}`),
-        );
+        req.destroy(verdict);
         return;
       }
       const chunks: Buffer[] = [];
@@ -195,22 +188,16 @@ async function fetchWithFetchApi(
     const headers: Record<string, string> = { accept: 'application/x-pem-file, text/plain, */*' };
     for (const [name, value] of Object.entries(conditional ?? {})) headers[name] = String(value);
     const res = await fetch(url, { method: 'GET', headers, redirect: 'manual', signal: controller.signal });
-    const status = res.status;
-    if (status === 304 && conditional !== undefined) {
+    const verdict = answerVerdict(
+      res.status,
+      Number(res.headers.get('content-length')),
+      conditional,
+      options.maxBytes,
+    );
+    if (verdict !== undefined) {
       await res.body?.cancel();
-      return undefined;
-    }
-    if (status !== 200) {
-      await res.body?.cancel();
-      // `redirect: 'manual'` gives browsers an opaque answer with status 0: a redirect all the same.
-      if ((status >= 300 && status < 400) || status === 0)
-        throw new FetchTextError('redirect', `Redirects are not followed (HTTP ${status})`);
-      throw new FetchTextError('status', `HTTP ${status}`);
-    }
-    const declared = Number(res.headers.get('content-length'));
-    if (declared > options.maxBytes) {
-      await res.body?.cancel();
-      throw new FetchTextError('too-large', `Content-Length ${declared} exceeds ${options.maxBytes}`);
+      if (verdict === UNCHANGED) return undefined;
+      throw verdict;
     }
     const text = await readCapped(res, options.maxBytes);
     const etag = res.headers.get('etag') ?? undefined;
@@ -221,6 +208,29 @@ async function fetchWithFetchApi(
   } finally {
     clearTimeout(timer);
   }
+}
+
+const UNCHANGED = Symbol('unchanged');
+
+/**
+ * What the status line and declared length of an answer mean, the same for node:https and `fetch()`:
+ * {@link UNCHANGED} for a 304 to a conditional request, the error to fail with, or `undefined` to go
+ * on and read the body. Only a 200 has a body worth reading; redirects are never followed (`fetch()`
+ * with `redirect: 'manual'` gives browsers an opaque answer with status 0: a redirect all the same).
+ */
+function answerVerdict(
+  status: number,
+  declaredBytes: number,
+  conditional: OutgoingHttpHeaders | undefined,
+  maxBytes: number,
+): typeof UNCHANGED | FetchTextError | undefined {
+  if (status === 304 && conditional !== undefined) return UNCHANGED;
+  if ((status >= 300 && status < 400 && status !== 304) || status === 0)
+    return new FetchTextError('redirect', `Redirects are not followed (HTTP ${status})`);
+  if (status !== 200) return new FetchTextError('status', `HTTP ${status}`);
+  if (declaredBytes > maxBytes)
+    return new FetchTextError('too-large', `Content-Length ${declaredBytes} exceeds ${maxBytes}`);
+  return undefined;
 }
 
 /** The body as UTF-8 text, refused as soon as it passes `maxBytes`. */

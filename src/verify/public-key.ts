@@ -1,5 +1,5 @@
 import type * as Tls from 'node:tls';
-import { nodeBuiltin } from '../core/builtin.js';
+import { requireNodeBuiltin } from '../core/builtin.js';
 import { RejectionError } from '../core/errors.js';
 import { readHeader, singleHeader, type HeaderSource } from '../core/headers.js';
 import { resolveLogger, type Logger } from '../core/logger.js';
@@ -7,7 +7,7 @@ import { JP_PUBLIC_KEY_PEM } from './bundled-key.js';
 import { isLoopbackHost } from './fetch-text.js';
 import { KeyStore } from './key-store.js';
 import { REGIONS, type Region } from './regions.js';
-import { decodeBase64, toPublicKey, verifyWithAny, type KeyInput, type PublicKey } from './rsa.js';
+import { decodeBase64, isBase64, toPublicKey, verifyWithAny, type KeyInput, type PublicKey } from './rsa.js';
 import type { RequestVerifier } from './verifier.js';
 
 export interface PublicKeyVerifierOptions {
@@ -54,8 +54,6 @@ export interface PublicKeyVerifierOptions {
 }
 
 const DOCUMENTED_HOSTS = Object.values(REGIONS).map((region) => new URL(region.keyUrl).hostname);
-// RSA-2048 signatures are exactly 256 bytes, i.e. 344 base64 characters with padding.
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 /**
  * Scheme (a), the current one: `SignatureCEK` is base64 RSASSA-PKCS1-v1_5/SHA-256 over the raw
@@ -150,7 +148,8 @@ export function decodeSignature(headers: HeaderSource): Uint8Array {
   if (value === undefined) throw new RejectionError('SIGNATURE_MISSING');
   // Transports join repeated headers with ", "; base64 never contains a comma.
   if (value.includes(',')) throw new RejectionError('SIGNATURE_DUPLICATED');
-  if (value.length % 4 !== 0 || value.length > 1400 || !BASE64.test(value)) {
+  // RSA-2048 signatures are exactly 256 bytes, i.e. 344 base64 characters with padding.
+  if (value.length > 1400 || !isBase64(value)) {
     throw new RejectionError('SIGNATURE_MALFORMED');
   }
   return decodeBase64(value);
@@ -168,12 +167,11 @@ function withDefaultRoots(ca: string | readonly string[]): string[] {
       throw new TypeError('publicKeyVerifier: keyUrlCa must be PEM certificates');
     }
   }
-  const tls = nodeBuiltin<typeof Tls>('node:tls');
-  if (tls === undefined) {
-    throw new TypeError(
-      'publicKeyVerifier: keyUrlCa needs node:tls, which this runtime does not offer; serve the key with a public CA',
-    );
-  }
+  const tls = requireNodeBuiltin<typeof Tls>(
+    'node:tls',
+    'publicKeyVerifier: keyUrlCa',
+    'elsewhere serve the key with a certificate from a public CA',
+  );
   return [...tls.rootCertificates, ...extra];
 }
 

@@ -1,6 +1,6 @@
 import type * as Crypto from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
-import { nodeBuiltin } from '../core/builtin.js';
+import { nodeBuiltin, requireNodeBuiltin } from '../core/builtin.js';
 
 /**
  * RSA public keys and RSASSA-PKCS1-v1_5 verification on whatever the runtime offers.
@@ -29,14 +29,7 @@ export function nodeCrypto(): NodeCrypto | undefined {
 
 /** `node:crypto` for a feature that has no WebCrypto equivalent (X.509); throws a clear error without it. */
 export function requireNodeCrypto(feature: string): NodeCrypto {
-  const crypto = nodeCrypto();
-  if (crypto === undefined) {
-    throw new TypeError(
-      `${feature} needs node:crypto, which this runtime does not offer (Node >= 20.16, Bun and Deno have it; ` +
-        'on Cloudflare Workers enable the nodejs_compat flag).',
-    );
-  }
-  return crypto;
+  return nodeCrypto() ?? requireNodeBuiltin<NodeCrypto>('node:crypto', feature);
 }
 
 /** A WebCrypto RSA public key: its SPKI bytes (for comparisons) and the key, imported on first use. */
@@ -135,7 +128,17 @@ async function verifyWithWebCrypto(
   return false;
 }
 
-/** Strict base64 decoding (the caller checked the alphabet): Buffer where there is one, `atob` elsewhere. */
+const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/**
+ * Whether `text` is padded standard base64 and nothing else. Checked before decoding because Buffer's
+ * own decoder silently skips junk.
+ */
+export function isBase64(text: string): boolean {
+  return text.length % 4 === 0 && BASE64.test(text);
+}
+
+/** Base64 decoding (the caller checked {@link isBase64}): Buffer where there is one, `atob` elsewhere. */
 export function decodeBase64(text: string): Uint8Array {
   const NodeBuffer = (globalThis as { Buffer?: typeof Buffer }).Buffer;
   if (NodeBuffer) return NodeBuffer.from(text, 'base64');
@@ -163,7 +166,7 @@ function webPublicKey(input: KeyInput, option: string): WebPublicKey {
   }
   const match = PEM.exec(input.trim());
   const base64 = match?.[1]?.replace(/\r?\n/g, '') ?? '';
-  if (!match || base64.length % 4 !== 0 || !/^[A-Za-z0-9+/]+={0,2}$/.test(base64)) {
+  if (!match || !isBase64(base64)) {
     throw notAKey(option, 'not a "-----BEGIN PUBLIC KEY-----" PEM block');
   }
   const der = decodeBase64(base64);

@@ -15,10 +15,5 @@ const answer = await (handler.length >= 3
   : handler(event));
 const answered = process.hrtime.bigint();
 const cpu = process.cpuUsage(cpuAtStart);
-process.stdout.write(
-  `\nCOLD ${JSON.stringify({
-    answerMs: Number(answered - started) / 1e6,
-    answerCpuMs: (cpu.user + cpu.system) / 1000,
-    answer,
-  })}\n`,
-);
+const { default: report } = await import('./report.cjs');
+report({ started, answered, cpu, answer });

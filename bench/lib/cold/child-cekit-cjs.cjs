@@ -12,14 +12,6 @@ const { handler } = require('./cekit-lambda.cjs');
 handler(event).then((answer) => {
   const answered = process.hrtime.bigint();
   const cpu = process.cpuUsage(cpuAtStart);
-  const builtins = process.moduleLoadList.slice(loadedBefore); // before `process.stdout` loads net
-  process.stdout.write(
-    `\nCOLD ${JSON.stringify({
-      importMs: Number(imported - started) / 1e6,
-      answerMs: Number(answered - started) / 1e6,
-      answerCpuMs: (cpu.user + cpu.system) / 1000,
-      answer,
-      builtins,
-    })}\n`,
-  );
+  const builtins = process.moduleLoadList.slice(loadedBefore);
+  require('./report.cjs')({ started, imported, answered, cpu, builtins, answer });
 });

@@ -11,13 +11,6 @@ const { handler } = await import('./cekit-lambda.mjs');
 const answer = await handler(event);
 const answered = process.hrtime.bigint();
 const cpu = process.cpuUsage(cpuAtStart);
-const builtins = process.moduleLoadList.slice(loadedBefore); // before `process.stdout` loads net
-process.stdout.write(
-  `\nCOLD ${JSON.stringify({
-    importMs: Number(imported - started) / 1e6,
-    answerMs: Number(answered - started) / 1e6,
-    answerCpuMs: (cpu.user + cpu.system) / 1000,
-    answer,
-    builtins,
-  })}\n`,
-);
+const builtins = process.moduleLoadList.slice(loadedBefore);
+const { default: report } = await import('./report.cjs');
+report({ started, imported, answered, cpu, builtins, answer });
