@@ -36,8 +36,8 @@ export default defineConfig([
     dts: true,
     sourcemap: true,
     esbuildOptions: mapsWithoutSources,
-    // Both builds run at once: leave the CLI's output alone.
-    clean: ['!cli/**'],
+    // The builds run at once: leave the CLI's and the console page's output alone.
+    clean: ['!cli/**', '!console/**'],
     target: 'node20',
     splitting: true,
     treeshake: true,
@@ -49,6 +49,21 @@ export default defineConfig([
     esbuildOptions: mapsWithoutSources,
     clean: false,
     target: 'node20',
+    splitting: false,
+    treeshake: true,
+  },
+  {
+    // The browser console's page (src/console/server.ts serves it): one script and one stylesheet,
+    // no runtime dependency. The entry is named `app` so esbuild writes app.js and app.css.
+    entry: { app: 'src/console/page/main.ts' },
+    outDir: 'dist/console',
+    format: ['esm'],
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    dts: false,
+    sourcemap: false,
+    clean: false,
     splitting: false,
     treeshake: true,
   },

@@ -24,9 +24,10 @@ const usage = `Usage: cekit <command> [options]
 
 Commands:
   init [dir]        create a ready project: an extension, its test, a production server
-  simulate <url>    talk to a running extension like CEK (interactive, or --script)
+  simulate <url>    talk to a running extension like CEK (interactive, --script, or --web in the browser)
   check <url>       audit an extension: hostile requests, and valid ones with --key/--replay
-  dev <module>      serve an extension module locally, trusting a development key, reloading on change
+  dev <module>      serve an extension module locally, trusting a development key, reloading on change,
+                    with a console to talk to it in the browser
   keygen            create a key pair that stands in for CEK's
   sign [file]       print the SignatureCEK of a body (or a curl command)
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createConversation, generateTestKeyPair, loadTestKeyPair } from 'cekit/testing';
 import { main } from '../../src/cli/main.js';
+import type { ConsoleExchange, ConsoleState } from '../../src/console/protocol.js';
 import { bufferIo } from './io.js';
 import { waitFor, type Output as Out } from '../helpers/wait-for.js';
 
@@ -267,6 +268,121 @@ await serve(app);
       expect(await launch(url, keys)).toBe(200);
       expect(await launch(url, cek)).toBe(403);
     });
+  });
+
+  it('opens the console on its own port, talking to the extension with the development key; the endpoint is untouched', async () => {
+    const dir = project({
+      'extension.mjs': `import { createExtension, silentLogger } from ${CEKIT};
+export default (options) => {
+  const app = createExtension({ ...options, logger: silentLogger });
+  app.launch((ctx) => ctx.ask('Hello from dev.'));
+  return app;
+};
+`,
+      // What cekit init creates: the console resolves sentences with it.
+      'models/interaction-model.json': JSON.stringify({
+        intents: [{ name: 'HelloIntent', samples: ['hello'] }],
+      }),
+    });
+    const out = await withDev(
+      dir,
+      [
+        'extension.mjs',
+        '--port',
+        '0',
+        '--once',
+        '--extension-id',
+        'com.example.dev',
+        '--access-token',
+        'tok-123',
+      ],
+      async ({ url, out }) => {
+        const consoleUrl = await waitFor(
+          () => /console: (http:\/\/127\.0\.0\.1:\d+\/) \(talk to it in the browser\)/.exec(out.stdout)?.[1],
+          out,
+        );
+        expect(consoleUrl).not.toBe(url);
+        const state = (await (await fetch(`${consoleUrl}api/state`)).json()) as ConsoleState;
+        expect(state).toMatchObject({
+          target: url,
+          signed: true,
+          extensionId: 'com.example.dev',
+          kinds: ['custom'],
+          accessTokenSet: true,
+        });
+        expect(state.model?.intents.map((intent) => intent.name)).toEqual(['HelloIntent']);
+        expect(JSON.stringify(state)).not.toContain('tok-123');
+        const run = await fetch(`${consoleUrl}api/run`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ line: '/launch' }),
+        });
+        const exchange = (await run.json()) as ConsoleExchange;
+        expect(exchange.reply).toMatchObject({ status: 200, ok: true });
+        expect(JSON.stringify(exchange.reply?.body)).toContain('Hello from dev.');
+        // The extension's endpoint is still only an endpoint.
+        expect((await fetch(url)).status).toBe(405);
+      },
+    );
+    expectNoTrace(out);
+    // Stopped with dev: nothing listens there any more.
+    const consoleUrl = /console: (http:\S+)/.exec(out.stdout)![1]!;
+    await expect(fetch(`${consoleUrl}api/state`)).rejects.toThrow();
+  });
+
+  it('puts the console beside the extension (port + 1), or on a free port when that one is taken', async () => {
+    const dir = project({
+      'extension.mjs': `import { createExtension, silentLogger } from ${CEKIT};
+export default (options) => {
+  const app = createExtension({ ...options, logger: silentLogger });
+  app.launch((ctx) => ctx.say('Hi.'));
+  return app;
+};
+`,
+    });
+    const probe: Server = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise((resolve) => probe.close(resolve));
+    const args = ['extension.mjs', '--port', String(port), '--once', '--extension-id', 'com.example.x'];
+    const consoleOf = (out: Out) => /console: http:\/\/127\.0\.0\.1:(\d+)\//.exec(out.stdout)?.[1];
+    const beside = await withDev(
+      dir,
+      args,
+      async ({ out }) => void (await waitFor(() => consoleOf(out), out)),
+    );
+    expect(consoleOf(beside)).toBe(String(port + 1));
+
+    const blocker: Server = createServer();
+    await new Promise<void>((resolve) => blocker.listen(port + 1, '127.0.0.1', resolve));
+    try {
+      const elsewhere = await withDev(
+        dir,
+        args,
+        async ({ out }) => void (await waitFor(() => consoleOf(out), out)),
+      );
+      expect(consoleOf(elsewhere)).not.toBe(String(port + 1));
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('--no-console starts no console', async () => {
+    const dir = project({
+      'extension.mjs': `import { createExtension, silentLogger } from ${CEKIT};
+export default (options) => {
+  const app = createExtension({ ...options, logger: silentLogger });
+  app.launch((ctx) => ctx.say('Hi.'));
+  return app;
+};
+`,
+    });
+    const out = await withDev(
+      dir,
+      ['extension.mjs', '--port', '0', '--once', '--no-console', '--extension-id', 'com.example.x'],
+      async () => undefined,
+    );
+    expect(out.stdout).not.toContain('console:');
   });
 
   it('is refused when NODE_ENV=production, and --region needs --trust-cek', async () => {

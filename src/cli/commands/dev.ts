@@ -4,11 +4,14 @@ import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { startConsole, type RunningConsole } from '../../console/server.js';
+import { ConsoleSession } from '../../console/session.js';
+import { loadInteractionModel, type InteractionModel } from '../../testing/index.js';
 import { DEV_KEY_PATH, devKey, publicKeyPathOf } from '../keys.js';
-import { styleFor, UsageError, type CliIo, type Style } from '../io.js';
+import { readFlagged, styleFor, UsageError, type CliIo, type Style } from '../io.js';
 import { CANNOT_LISTEN, type WorkerReady } from './dev-worker.js';
 
-export const devHelp = `Usage: cekit dev <module> [--port <n>] [--host <addr>] [--trust-cek] [--export <name>] [--extension-id <id>]
+export const devHelp = `Usage: cekit dev <module> [--port <n>] [--host <addr>] [--trust-cek] [--export <name>] [--extension-id <id>] [--model <path>]
 
 Serves an extension module for local development, reloading it when files change. The module may
 call serve() from cekit/node itself, export an extension (or endpoint), or export a factory called
@@ -16,6 +19,8 @@ with { verify, extensionId } (default export, or --export <name>). Either way th
 the development key (${DEV_KEY_PATH}, created on first use) instead of CEK's, so cekit simulate and
 cekit check can sign requests; never use it in production (refused when NODE_ENV=production).
 TypeScript modules need tsx installed in the project.
+It also opens a console for the browser on 127.0.0.1 (its own port, so the extension's endpoint is
+untouched): talk to the extension there, see each signed request and its reply, export the dialogue.
   --port <n>            port (default 3000; 0 picks a free one)
   --host <addr>         address to listen on (default 127.0.0.1; 0.0.0.0 for a container or a proxy)
   --trust-cek           also trust CEK's real keys, so the real CEK can call through an HTTPS tunnel
@@ -25,6 +30,11 @@ TypeScript modules need tsx installed in the project.
   --extension-id <id>   passed to a factory, and shown in the hints
   --key <file>          the development private key (default ${DEV_KEY_PATH})
   --once                do not watch for changes
+  --model <path>        the interaction model the console resolves sentences with
+                        (default models/interaction-model.json when it exists)
+  --access-token <token>  the account-linking token the console's Clova Home requests carry
+  --console-port <n>    the console's port (default the extension's port + 1, or a free one if taken)
+  --no-console          do not start the console
 `;
 
 const IGNORED = /(^|[/\\])(node_modules|\.git|\.cekit|dist|coverage)([/\\]|$)/;
@@ -47,6 +57,10 @@ export async function dev(args: string[], io: CliIo, cliPath: string): Promise<n
       host: { type: 'string' },
       'trust-cek': { type: 'boolean' },
       region: { type: 'string' },
+      model: { type: 'string' },
+      'access-token': { type: 'string' },
+      'console-port': { type: 'string' },
+      'no-console': { type: 'boolean' },
     },
   });
   if (io.env.NODE_ENV === 'production')
@@ -63,9 +77,15 @@ export async function dev(args: string[], io: CliIo, cliPath: string): Promise<n
   if (!existsSync(modulePath)) throw new UsageError(`${positionals[0]} does not exist`);
   let port = Number(values.port ?? 3000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`Bad --port ${values.port}`);
+  const consolePort = values['console-port'] === undefined ? undefined : Number(values['console-port']);
+  if (consolePort !== undefined && (!Number.isInteger(consolePort) || consolePort < 0 || consolePort > 65535))
+    throw new UsageError(`Bad --console-port ${values['console-port']}`);
+  const withConsole = !values['no-console'];
+  const model = withConsole ? await consoleModel(values.model, io) : undefined;
+  const requestedPort = port;
 
   const keyPath = values.key ?? DEV_KEY_PATH;
-  const { created } = await devKey(io.cwd, keyPath);
+  const { keys, created } = await devKey(io.cwd, keyPath);
   const style = styleFor(io.stdout, io.env);
   if (created)
     io.stdout.write(style.dim(`created the development key ${keyPath} (keep .cekit/ out of git)\n`));
@@ -89,6 +109,37 @@ export async function dev(args: string[], io: CliIo, cliPath: string): Promise<n
 
   let child: ChildProcess | undefined;
   let announced = false;
+  let stopping = false;
+  /** The console, started after the first `ready` and kept across reloads (the worker's URL does not change). */
+  let consoleStarted: Promise<RunningConsole | undefined> = Promise.resolve(undefined);
+  const openConsole = async (ready: WorkerReady): Promise<RunningConsole | undefined> => {
+    const session = new ConsoleSession({
+      target: localUrl(ready.url),
+      keys,
+      kinds: [...ready.kinds],
+      ...(ready.extensionIds[0] ? { extensionId: ready.extensionIds[0] } : {}),
+      ...(model ? { model } : {}),
+      ...(values['access-token'] !== undefined ? { accessToken: values['access-token'] } : {}),
+    });
+    const log = (message: string) => io.stderr.write(`${message}\n`);
+    // Beside the extension by default (3000 → 3001); with --port 0, a free port like the extension's.
+    const wanted = consolePort ?? (requestedPort === 0 || ready.port >= 65535 ? 0 : ready.port + 1);
+    // A taken default port is no reason to go without the console: any free one will do.
+    const ports = consolePort === undefined && wanted !== 0 ? [wanted, 0] : [wanted];
+    let failure = '';
+    for (const candidate of ports) {
+      try {
+        return await startConsole({ session, port: candidate, log });
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        failure = code === 'EADDRINUSE' ? `port ${candidate} is in use` : (error as Error).message;
+      }
+    }
+    io.stderr.write(
+      style.yellow(`the console did not start (${failure}): pass --console-port <n>, or --no-console\n`),
+    );
+    return undefined;
+  };
   const start = () => {
     const worker = spawn(process.execPath, workerArgs(), {
       cwd: io.cwd,
@@ -100,10 +151,23 @@ export async function dev(args: string[], io: CliIo, cliPath: string): Promise<n
     worker.on('message', (ready: WorkerReady) => {
       // Keep the port across reloads, so the URL you were given stays valid.
       port = ready.port;
+      if (stopping) return;
       if (!announced) {
         announced = true;
-        io.stdout.write(
-          hints(ready, { keyPath, trustCek: values['trust-cek'] === true, watching: !values.once }, style),
+        if (withConsole) consoleStarted = openConsole(ready);
+        void consoleStarted.then((running) =>
+          io.stdout.write(
+            hints(
+              ready,
+              {
+                keyPath,
+                trustCek: values['trust-cek'] === true,
+                watching: !values.once,
+                ...(running ? { console: running.url } : {}),
+              },
+              style,
+            ),
+          ),
         );
       } else io.stdout.write(style.green(`reloaded, listening on ${ready.url}\n`));
     });
@@ -151,10 +215,12 @@ export async function dev(args: string[], io: CliIo, cliPath: string): Promise<n
     if (io.signal?.aborted) return done();
     io.signal?.addEventListener('abort', () => done(), { once: true });
   });
+  stopping = true;
   clearTimeout(timer);
   for (const watcher of watchers) watcher.close();
   await restarting;
   await stop();
+  await (await consoleStarted)?.close();
   return exitCode;
 }
 
@@ -194,16 +260,39 @@ function tsxLoader(cwd: string): string {
   );
 }
 
+/** A server listening on every address is reached on loopback from this machine. */
+const localUrl = (url: string) => url.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//127.0.0.1');
+
+/**
+ * The model the console resolves sentences with: --model, else the one `cekit init` creates when it is
+ * there. A broken default model does not stop dev: the console then takes /intent lines only.
+ */
+async function consoleModel(path: string | undefined, io: CliIo): Promise<InteractionModel | undefined> {
+  if (path !== undefined)
+    return readFlagged('--model', path, io.cwd, loadInteractionModel, {
+      missing: 'no such file or folder',
+      others: 'throw',
+    });
+  const fallback = join(io.cwd, 'models', 'interaction-model.json');
+  if (!existsSync(fallback)) return undefined;
+  try {
+    return await loadInteractionModel(fallback);
+  } catch (error) {
+    io.stderr.write(`the console does not use models/interaction-model.json: ${(error as Error).message}\n`);
+    return undefined;
+  }
+}
+
 function hints(
   ready: WorkerReady,
-  dev: { keyPath: string; trustCek: boolean; watching: boolean },
+  dev: { keyPath: string; trustCek: boolean; watching: boolean; console?: string },
   style: Style,
 ) {
-  // A server listening on every address is reached on loopback from this machine.
-  const url = ready.url.replace(/\/\/(0\.0\.0\.0|\[::\])(?=:)/, '//127.0.0.1');
+  const url = localUrl(ready.url);
   const key = `--key ${dev.keyPath}`;
   const lines = [
     `${style.green('extension ready')} on ${style.bold(ready.url)} (trusts ${dev.keyPath}${dev.trustCek ? " and CEK's keys" : ''})`,
+    ...(dev.console ? [`console: ${style.bold(dev.console)} (talk to it in the browser)`] : []),
     '',
   ];
   if (ready.kinds.includes('custom')) {

@@ -1,12 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
+import { ConsoleSession } from '../../console/session.js';
+import { startConsole } from '../../console/server.js';
 import { createConversation, loadInteractionModel } from '../../testing/index.js';
 import { readKey } from '../keys.js';
 import { readFlagged, styleFor, UsageError, type CliIo } from '../io.js';
+import { openBrowser } from '../open-browser.js';
 import { SimulatorSession } from '../simulator-session.js';
 
-export const simulateHelp = `Usage: cekit simulate <url> [--key <file>] [--model <path>] [--access-token <token>] [--script <file>] [options]
+export const simulateHelp = `Usage: cekit simulate <url> [--key <file>] [--model <path>] [--access-token <token>] [--script <file> | --web] [options]
 
 Talks to a running extension like CEK: signs each request, keeps the session (id, new, attributes).
 Type a sentence (resolved with --model) or a command:
@@ -28,6 +31,10 @@ Options:
   --access-token <token> account-linking token sent in Clova Home requests (default: a placeholder)
   --script <file>        run the lines of a file instead of reading the keyboard (exit 1 on any problem);
                          a line "< text" checks that the last reply contains text
+  --web                  talk to it in the browser instead: a console on 127.0.0.1 that runs the same
+                         commands, shows each request and reply, and exports the dialogue as a --script
+  --port <n>             with --web: the console's port (default 0, a free one)
+  --no-open              with --web: print the console's URL without opening a browser
   --extension-id <id>    applicationId sent (default com.example.extension)
   --locale <locale>      request locale (default ja-JP)
   --user <id>            userId sent
@@ -45,11 +52,23 @@ export async function simulate(args: string[], io: CliIo): Promise<number> {
       'extension-id': { type: 'string' },
       locale: { type: 'string' },
       user: { type: 'string' },
+      web: { type: 'boolean' },
+      port: { type: 'string' },
+      'no-open': { type: 'boolean' },
     },
   });
   const url = positionals[0];
   if (!url || positionals.length > 1) throw new UsageError('Give the URL of the extension');
   if (!/^https?:\/\//.test(url)) throw new UsageError(`Expected an http(s) URL, got ${url}`);
+  if (values.web && values.script)
+    throw new UsageError('--web opens the console in the browser, --script runs a file: choose one');
+  if (!values.web && (values.port !== undefined || values['no-open']))
+    throw new UsageError(
+      `${values.port !== undefined ? '--port' : '--no-open'} is for the console: add --web`,
+    );
+  const consolePort = Number(values.port ?? 0);
+  if (!Number.isInteger(consolePort) || consolePort < 0 || consolePort > 65535)
+    throw new UsageError(`Bad --port ${values.port}`);
   const keys = values.key ? await readKey(values.key, io.cwd) : undefined;
   const model = values.model
     ? await readFlagged('--model', values.model, io.cwd, loadInteractionModel, {
@@ -58,6 +77,22 @@ export async function simulate(args: string[], io: CliIo): Promise<number> {
       })
     : undefined;
   const token = values['access-token'];
+  if (values.web) {
+    const session = new ConsoleSession({
+      target: url,
+      ...(keys ? { keys } : {}),
+      ...(model ? { model } : {}),
+      ...(token !== undefined ? { accessToken: token } : {}),
+      ...(values['extension-id'] ? { extensionId: values['extension-id'] } : {}),
+      ...(values.locale ? { locale: values.locale } : {}),
+      ...(values.user ? { userId: values.user } : {}),
+    });
+    return runConsole(
+      session,
+      { port: consolePort, open: !values['no-open'], signed: keys !== undefined },
+      io,
+    );
+  }
   const cek = createConversation({
     target: url,
     strict: false,
@@ -114,6 +149,33 @@ export async function simulate(args: string[], io: CliIo): Promise<number> {
     if (interactive) rl.prompt();
   }
   rl.close();
+  return 0;
+}
+
+/** `simulate --web`: the console until Ctrl+C (io.signal). */
+async function runConsole(
+  session: ConsoleSession,
+  options: { port: number; open: boolean; signed: boolean },
+  io: CliIo,
+): Promise<number> {
+  const style = styleFor(io.stdout, io.env);
+  const running = await startConsole({
+    session,
+    port: options.port,
+    log: (message) => io.stderr.write(`${message}\n`),
+  });
+  const { target } = session.state();
+  io.stdout.write(
+    `${style.green('console ready')} on ${style.bold(running.url)}\n` +
+      `talking to ${target}${options.signed ? ' (signed)' : ' (unsigned: pass --key if the extension verifies signatures)'}\n` +
+      style.dim('Ctrl+C stops.\n'),
+  );
+  if (options.open) openBrowser(running.url, io);
+  await new Promise<void>((done) => {
+    if (io.signal?.aborted) return done();
+    io.signal?.addEventListener('abort', () => done(), { once: true });
+  });
+  await running.close();
   return 0;
 }
 
