@@ -10,7 +10,10 @@ import type { ConsoleAppliance } from './protocol.js';
 export function describeHomeReply(name: string, payload: Record<string, unknown>): string {
   if (name.endsWith('Error')) {
     const known = ERRORS.find((entry) => entry.name === name);
-    return known ? known.when : `The extension answered ${name}.`;
+    const said = known ? known.when : `The extension answered ${name}.`;
+    // ValueOutOfRangeError carries the range the device accepts (§5): the most useful part to say.
+    const { minimumValue: min, maximumValue: max } = payload;
+    return typeof min === 'number' && typeof max === 'number' ? `${said} It accepts ${min} to ${max}.` : said;
   }
   if (name === 'DiscoverAppliancesResponse') return counted(payload.discoveredAppliances, 'appliance');
   if (name === 'DiscoverScenesResponse') return counted(payload.discoveredScenes, 'scene');

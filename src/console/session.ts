@@ -19,9 +19,9 @@ import {
   signedHeaders,
   type CheckedReply,
   type Conversation,
+  type ConversationOptions,
   type InteractionModel,
   type Resolution,
-  type Signer,
 } from '../testing/index.js';
 import { END_LINE, intentLine } from './command-line.js';
 import { appliancesOf, describeHomeReply } from './home-words.js';
@@ -35,17 +35,16 @@ import type {
   ConsoleState,
 } from './protocol.js';
 
-export interface ConsoleSessionOptions {
+/**
+ * What `cekit simulate` and `cekit dev` give the conversation (`keys` signs like CEK; the
+ * `homeAccessToken` is never shown, logged or exported), plus what only the console needs.
+ */
+export interface ConsoleSessionOptions extends Pick<
+  ConversationOptions,
+  'keys' | 'model' | 'extensionId' | 'locale' | 'userId' | 'homeAccessToken'
+> {
   /** The extension's URL. */
   target: string;
-  /** Signs every request like CEK (`--key`, or the development key under `cekit dev`). */
-  keys?: Signer;
-  model?: InteractionModel;
-  extensionId?: string;
-  locale?: string;
-  userId?: string;
-  /** The account-linking token Clova Home requests carry; never shown, logged or exported. */
-  accessToken?: string;
   /** What the extension is, when known (`cekit dev`); empty: the page offers both. */
   kinds?: ('custom' | 'home')[];
   /** How many exchanges a run keeps (the oldest are dropped). Default 500, so a long run stays small. */
@@ -88,7 +87,7 @@ export class ConsoleSession {
   private readonly homeActions: ConsoleHomeAction[];
 
   constructor(private readonly options: ConsoleSessionOptions) {
-    this.token = options.accessToken;
+    this.token = options.homeAccessToken;
     this.limit = options.historyLimit ?? 500;
     this.intents = options.model && intentsOf(options.model);
     this.events = EVENT_NAMES.map((name) => {
@@ -185,14 +184,10 @@ export class ConsoleSession {
 
   private open() {
     const { options } = this;
+    const { kinds: _kinds, historyLimit: _limit, homeAccessToken: _token, ...talk } = options;
     const cek = createConversation({
-      target: options.target,
+      ...talk,
       strict: false,
-      ...(options.keys ? { keys: options.keys } : {}),
-      ...(options.model ? { model: options.model } : {}),
-      ...(options.extensionId ? { extensionId: options.extensionId } : {}),
-      ...(options.locale ? { locale: options.locale } : {}),
-      ...(options.userId ? { userId: options.userId } : {}),
       ...(this.token !== undefined ? { homeAccessToken: this.token } : {}),
     });
     const commands = new SimulatorCommands(cek, {

@@ -5,6 +5,9 @@ describe('Clova Home replies in words', () => {
   it('explains errors with the catalog, and says confirmations, counts and simple values plainly', () => {
     expect(describeHomeReply('TargetOfflineError', {})).toBe('The device cannot be reached (offline).');
     expect(describeHomeReply('MadeUpError', {})).toBe('The extension answered MadeUpError.');
+    expect(describeHomeReply('ValueOutOfRangeError', { minimumValue: 18, maximumValue: 30 })).toBe(
+      "The requested value is outside the device's range. It accepts 18 to 30.",
+    );
     expect(describeHomeReply('TurnOnConfirmation', {})).toBe('TurnOn confirmed.');
     expect(describeHomeReply('DiscoverAppliancesResponse', { discoveredAppliances: [{}] })).toBe(
       '1 appliance found.',

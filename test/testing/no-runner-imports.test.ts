@@ -4,6 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+/** The CEK side: the testing kit, the CLI and the browser console the CLI serves. */
+const CEK_SIDE = ['testing', 'cli', 'console'];
 
 function sources(folder: string): string[] {
   return readdirSync(join(SRC, folder), { recursive: true, encoding: 'utf8' })
@@ -13,7 +15,7 @@ function sources(folder: string): string[] {
 
 describe('shipped CEK-side code', () => {
   it('imports no test runner, so it works under any of them', () => {
-    const offenders = [...sources('testing'), ...sources('cli')].filter((file) =>
+    const offenders = CEK_SIDE.flatMap(sources).filter((file) =>
       /from ['"](vitest|jest|@jest\/globals|node:test|mocha)['"]/.test(readFileSync(file, 'utf8')),
     );
     expect(offenders).toEqual([]);
@@ -21,8 +23,8 @@ describe('shipped CEK-side code', () => {
 
   it('is not loaded by the main entry point', () => {
     const offenders = readdirSync(SRC, { recursive: true, encoding: 'utf8' })
-      .filter((file) => file.endsWith('.ts') && !file.startsWith('testing') && !file.startsWith('cli'))
-      .filter((file) => /from ['"][./]+(testing|cli)\//.test(readFileSync(join(SRC, file), 'utf8')));
+      .filter((file) => file.endsWith('.ts') && !CEK_SIDE.some((folder) => file.startsWith(`${folder}/`)))
+      .filter((file) => /from ['"][./]+(testing|cli|console)\//.test(readFileSync(join(SRC, file), 'utf8')));
     expect(offenders).toEqual([]);
   });
 

@@ -119,7 +119,7 @@ export async function dev(args: string[], io: CliIo, cliPath: string): Promise<n
       kinds: [...ready.kinds],
       ...(ready.extensionIds[0] ? { extensionId: ready.extensionIds[0] } : {}),
       ...(model ? { model } : {}),
-      ...(values['access-token'] !== undefined ? { accessToken: values['access-token'] } : {}),
+      ...(values['access-token'] !== undefined ? { homeAccessToken: values['access-token'] } : {}),
     });
     const log = (message: string) => io.stderr.write(`${message}\n`);
     // Beside the extension by default (3000 → 3001); with --port 0, a free port like the extension's.

@@ -77,32 +77,23 @@ export async function simulate(args: string[], io: CliIo): Promise<number> {
       })
     : undefined;
   const token = values['access-token'];
-  if (values.web) {
-    const session = new ConsoleSession({
-      target: url,
-      ...(keys ? { keys } : {}),
-      ...(model ? { model } : {}),
-      ...(token !== undefined ? { accessToken: token } : {}),
-      ...(values['extension-id'] ? { extensionId: values['extension-id'] } : {}),
-      ...(values.locale ? { locale: values.locale } : {}),
-      ...(values.user ? { userId: values.user } : {}),
-    });
-    return runConsole(
-      session,
-      { port: consolePort, open: !values['no-open'], signed: keys !== undefined },
-      io,
-    );
-  }
-  const cek = createConversation({
+  // The same conversation settings whether the terminal or the browser console talks to the extension.
+  const talk = {
     target: url,
-    strict: false,
     ...(keys ? { keys } : {}),
     ...(model ? { model } : {}),
     ...(token !== undefined ? { homeAccessToken: token } : {}),
     ...(values['extension-id'] ? { extensionId: values['extension-id'] } : {}),
     ...(values.locale ? { locale: values.locale } : {}),
     ...(values.user ? { userId: values.user } : {}),
-  });
+  };
+  if (values.web)
+    return runConsole(
+      new ConsoleSession(talk),
+      { port: consolePort, open: !values['no-open'], signed: keys !== undefined },
+      io,
+    );
+  const cek = createConversation({ ...talk, strict: false });
   const session = new SimulatorSession(cek, io, styleFor(io.stdout, io.env), {
     help: simulateHelp,
     ...(model ? { model } : {}),
