@@ -90,3 +90,10 @@ export async function readFlagged<T>(
     throw new UsageError(`${flag} ${path}: ${(error as Error).message}`);
   }
 }
+
+/** A port flag's value (`--port 3000`; 0 picks a free port); a bad one is a usage mistake named by its flag. */
+export function parsePort(flag: string, value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`Bad ${flag} ${value}`);
+  return port;
+}

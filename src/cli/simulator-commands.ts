@@ -26,7 +26,7 @@ export type LineOutcome =
   | { kind: 'quit' };
 
 /** What to do about cekit's own refusals (core/errors.ts codes), when the simulator is the likely cause. */
-export const REFUSAL_HINTS: Readonly<Record<string, string>> = {
+const REFUSAL_HINTS: Readonly<Record<string, string>> = {
   SIGNATURE_MISSING: 'the extension verifies signatures: pass --key with the private key it trusts',
   SIGNATURE_INVALID: 'the extension does not trust this --key (cekit dev prints the key it trusts)',
   APPLICATION_ID_MISMATCH: 'pass --extension-id with the Extension ID the extension was configured with',
@@ -54,12 +54,24 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONN
 
 const HOME_ACTION_NAMES = HOME_ACTIONS.map((action) => action.name);
 
-/** The stable code of a cekit JSON error body (`{ error: { code } }`), or `''`. */
-export function refusalCode(body: unknown): string {
-  if (typeof body !== 'object' || body === null || !('error' in body)) return '';
+/** A cekit refusal read from its JSON error body (`{ error: { code, message } }`). */
+export interface Refusal {
+  /** The stable code, e.g. `SIGNATURE_INVALID`. */
+  code: string;
+  message: string;
+  /** What to do about it, when the simulator is the likely cause. */
+  hint?: string;
+}
+
+/** The refusal a reply body carries, with its hint; undefined when the body is not a cekit error. */
+export function refusalOf(body: unknown): Refusal | undefined {
+  if (typeof body !== 'object' || body === null || !('error' in body)) return undefined;
   const error = body.error;
-  if (typeof error !== 'object' || error === null || !('code' in error)) return '';
-  return typeof error.code === 'string' ? error.code : '';
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  if (typeof error.code !== 'string' || error.code === '') return undefined;
+  const message = 'message' in error && typeof error.message === 'string' ? error.message : '';
+  const hint = REFUSAL_HINTS[error.code];
+  return { code: error.code, message, ...(hint ? { hint } : {}) };
 }
 
 /** An error as one line: its message, and its cause's (fetch hides ECONNREFUSED in `cause`). */

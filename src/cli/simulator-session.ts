@@ -9,8 +9,7 @@ import type { CliIo, Style } from './io.js';
 import {
   errorMessage,
   hintFor,
-  REFUSAL_HINTS,
-  refusalCode,
+  refusalOf,
   SimulatorCommands,
   type CommandOptions,
 } from './simulator-commands.js';
@@ -90,7 +89,7 @@ export class SimulatorSession {
       if (reply.shouldEndSession) out.push(style.dim('     [session ended]'));
     } else {
       out.push(style.red(`ext: HTTP ${reply.status} ${reply.rawBody.slice(0, 300)}`));
-      const hint = REFUSAL_HINTS[refusalCode(reply.body)];
+      const hint = refusalOf(reply.body)?.hint;
       if (hint) out.push(style.yellow(`     hint: ${hint}`));
     }
     out.push(style.dim(`     ${Math.round(reply.ms)} ms`));
@@ -109,7 +108,7 @@ export class SimulatorSession {
       if (reply.refusedAccessToken) out.push(style.yellow(`     hint: ${this.tokenHint(reply)}`));
     } else {
       out.push(style.red(`ext: HTTP ${reply.status} ${reply.rawBody.slice(0, 300)}`));
-      const hint = REFUSAL_HINTS[refusalCode(reply.body)];
+      const hint = refusalOf(reply.body)?.hint;
       if (hint) out.push(style.yellow(`     hint: ${hint}`));
     }
     out.push(style.dim(`     ${Math.round(reply.ms)} ms`));

@@ -87,7 +87,7 @@ export interface ConsoleAppliance {
   actions: string[];
 }
 
-/** `POST /api/run` answers one of these; `GET /api/state` lists them all, oldest first. */
+/** What one line did: `POST /api/run` answers one (in a `RunResult`); `GET /api/state` lists them all, oldest first. */
 export interface ConsoleExchange {
   /** 1, 2, 3, … in the order they were run. */
   id: number;
@@ -152,7 +152,7 @@ export interface ConsoleResolution {
  * The routes (all on the console's own loopback origin):
  * - `GET /` the page; `GET /app.js`, `GET /app.css` its built assets (dist/console/);
  * - `GET /api/state` → `ConsoleState`;
- * - `POST /api/run` `RunBody` → `ConsoleExchange` (200 whatever the extension did; 4xx only for a bad API call);
+ * - `POST /api/run` `RunBody` → `RunResult` (200 whatever the extension did; 4xx only for a bad API call);
  * - `POST /api/token` `TokenBody` → `ConsoleState`;
  * - `POST /api/reset` → `ConsoleState` (a new run: no history, no session; the token is kept);
  * - `GET /api/export/script` → text/plain, a `cekit simulate --script` file;
@@ -170,6 +170,15 @@ export const API = {
 /** `POST /api/run` body. */
 export interface RunBody {
   line: string;
+}
+
+/**
+ * `POST /api/run` answer: what the line did, and the session it left behind (for the page's header),
+ * so the page need not fetch the whole history again after every line.
+ */
+export interface RunResult {
+  exchange: ConsoleExchange;
+  session: ConsoleSession;
 }
 
 /** `POST /api/token` body: the account-linking token Clova Home requests carry (null: the placeholder). */

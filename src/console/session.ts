@@ -2,8 +2,7 @@ import { UsageError } from '../cli/io.js';
 import {
   errorMessage,
   hintFor,
-  REFUSAL_HINTS,
-  refusalCode,
+  refusalOf,
   SimulatorCommands,
   type LineOutcome,
 } from '../cli/simulator-commands.js';
@@ -32,7 +31,9 @@ import type {
   ConsoleIntent,
   ConsoleReply,
   ConsoleResolution,
+  ConsoleSession as ConsoleSessionState,
   ConsoleState,
+  RunResult,
 } from './protocol.js';
 
 /**
@@ -103,7 +104,7 @@ export class ConsoleSession {
   }
 
   /** Runs one command line (after any still running) and records what it did. */
-  run(line: string): Promise<ConsoleExchange> {
+  run(line: string): Promise<RunResult> {
     return this.enqueue(() => this.runNow(line));
   }
 
@@ -125,7 +126,7 @@ export class ConsoleSession {
   }
 
   state(): ConsoleState {
-    const { options, cek } = this;
+    const { options } = this;
     return {
       target: options.target,
       signed: options.keys !== undefined,
@@ -136,7 +137,7 @@ export class ConsoleSession {
       events: this.events,
       homeActions: this.homeActions,
       accessTokenSet: this.token !== undefined,
-      session: { open: cek.sessionOpen, id: cek.sessionId ?? null, attributes: cek.sessionAttributes },
+      session: this.sessionNow(),
       exchanges: this.exportJson(),
     };
   }
@@ -197,7 +198,13 @@ export class ConsoleSession {
     return { cek, commands };
   }
 
-  private async runNow(typed: string): Promise<ConsoleExchange> {
+  /** The session as the next request will carry it. */
+  private sessionNow(): ConsoleSessionState {
+    const { cek } = this;
+    return { open: cek.sessionOpen, id: cek.sessionId ?? null, attributes: cek.sessionAttributes };
+  }
+
+  private async runNow(typed: string): Promise<RunResult> {
     // One line is one command: a line break would make the export's lines say something else.
     const line = typed.trim().replace(/\s*[\r\n]+\s*/g, ' ');
     const base = { id: this.nextId++, line: redacted(line), at: new Date().toISOString() };
@@ -227,7 +234,8 @@ export class ConsoleSession {
     if (this.records.length > this.limit) this.records.splice(0, this.records.length - this.limit);
     // The conversation's own history only serves `/home ActionScene` (the scene names): keep it as short.
     if (cek.history.length > this.limit) cek.history.splice(0, cek.history.length - this.limit);
-    return record.exchange;
+    // Taken inside the queue: the session this line left, not one a later line changed.
+    return { exchange: record.exchange, session: this.sessionNow() };
   }
 
   private exchangeOf(
@@ -287,8 +295,7 @@ function redacted(line: string): string {
 }
 
 function replyOf(reply: CheckedReply<unknown>): ConsoleReply {
-  const code = reply.status !== 200 ? refusalCode(reply.body) : '';
-  const refusal = code ? refusalOf(reply.body, code) : undefined;
+  const refusal = reply.status !== 200 ? refusalOf(reply.body) : undefined;
   return {
     status: reply.status,
     headers: { ...reply.headers },
@@ -300,16 +307,6 @@ function replyOf(reply: CheckedReply<unknown>): ConsoleReply {
     problems: [...reply.problems],
     ok: reply.ok,
   };
-}
-
-function refusalOf(body: unknown, code: string): ConsoleReply['refusal'] {
-  const error = typeof body === 'object' && body !== null && 'error' in body ? body.error : undefined;
-  const message =
-    typeof error === 'object' && error !== null && 'message' in error && typeof error.message === 'string'
-      ? error.message
-      : '';
-  const hint = REFUSAL_HINTS[code];
-  return { code, message, ...(hint ? { hint } : {}) };
 }
 
 function resolutionOf(resolution: Resolution): ConsoleResolution {

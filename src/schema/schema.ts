@@ -52,13 +52,13 @@ export function validate<T>(schema: Schema<T>, value: unknown): ValidationResult
   return issues.length === 0 ? { ok: true, value: value as T } : { ok: false, issues };
 }
 
+/** One more segment on a rendered path: `a` + `b` → `a.b`, `a` + 0 → `a[0]`, `''` + `a` → `a`. */
+export const appendPath = (path: string, segment: PathSegment): string =>
+  typeof segment === 'number' ? `${path}[${segment}]` : path === '' ? segment : `${path}.${segment}`;
+
 /** Renders a path the way users write it: `request.intent.slots.number.value`, `values[0]`. */
 export function formatPath(path: readonly PathSegment[]): string {
-  let out = '';
-  for (const segment of path) {
-    out += typeof segment === 'number' ? `[${segment}]` : out === '' ? segment : `.${segment}`;
-  }
-  return out === '' ? '(root)' : out;
+  return path.reduce<string>(appendPath, '') || '(root)';
 }
 
 export function formatIssue(issue: Issue): string {

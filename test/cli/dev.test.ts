@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createConversation, generateTestKeyPair, loadTestKeyPair } from 'cekit/testing';
 import { main } from '../../src/cli/main.js';
-import type { ConsoleExchange, ConsoleState } from '../../src/console/protocol.js';
+import type { ConsoleState, RunResult } from '../../src/console/protocol.js';
 import { bufferIo } from './io.js';
 import { waitFor, type Output as Out } from '../helpers/wait-for.js';
 
@@ -317,8 +317,10 @@ export default (options) => {
           headers: { 'content-type': 'application/json' },
           body: JSON.stringify({ line: '/launch' }),
         });
-        const exchange = (await run.json()) as ConsoleExchange;
+        const { exchange, session } = (await run.json()) as RunResult;
         expect(exchange.reply).toMatchObject({ status: 200, ok: true });
+        // ctx.ask keeps the session open: the answer says so, for the page's header.
+        expect(session.open).toBe(true);
         expect(JSON.stringify(exchange.reply?.body)).toContain('Hello from dev.');
         // The extension's endpoint is still only an endpoint.
         expect((await fetch(url)).status).toBe(405);

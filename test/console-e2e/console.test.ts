@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Locator, Page, Response } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ConsoleExchange, ConsoleState } from '../../src/console/protocol.js';
+import type { ConsoleExchange, ConsoleState, RunResult } from '../../src/console/protocol.js';
 import { DESKTOP, launchBrowser, type Browser } from './browser.js';
 import {
   createProject,
@@ -91,7 +91,7 @@ async function ran(page: Page, action: () => Promise<unknown>): Promise<ConsoleE
   await action();
   const response = await answered;
   expect(response.status(), await response.text()).toBe(200);
-  const exchange = (await response.json()) as ConsoleExchange;
+  const { exchange } = (await response.json()) as RunResult;
   await exchangeOf(page, exchange.id).waitFor();
   return exchange;
 }

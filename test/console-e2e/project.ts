@@ -1,8 +1,9 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packedCekit } from '../helpers/packed.js';
+import { spawnGroup, type GroupResult } from '../helpers/process-group.js';
 import { waitFor, type Output } from '../helpers/wait-for.js';
 
 /**
@@ -19,10 +20,7 @@ export interface Project {
   remove(): void;
 }
 
-export interface Result extends Output {
-  code: number | null;
-  signal?: NodeJS.Signals | null;
-}
+export type Result = GroupResult;
 
 const ENV = { ...process.env, NO_COLOR: '1' };
 
@@ -173,34 +171,13 @@ export async function startSimulateWeb(project: Project, args: string[]): Promis
 
 /** The command in its own process group, so stopping it also stops what it started (cekit dev's worker). */
 function start(project: Project, args: string[]): Omit<Running, 'extension' | 'console'> {
-  const child = spawn(project.cekit, args, {
-    cwd: project.dir,
-    detached: true,
-    env: ENV,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: Output = { stdout: '', stderr: '' };
-  child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
-  const exited = new Promise<Result>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal, ...output })),
-  );
-  const group = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, signal);
-    } catch {
-      // Already gone.
-    }
-  };
-  let stopped: Promise<Result> | undefined;
-  const stop = () =>
-    (stopped ??= (async () => {
-      group('SIGINT');
-      const timer = setTimeout(() => group('SIGKILL'), 10_000);
-      const result = await exited;
-      clearTimeout(timer);
-      group('SIGKILL'); // Whatever is left of the group (nothing, normally).
+  const group = spawnGroup(project.cekit, args, { cwd: project.dir, env: ENV });
+  return {
+    output: group.output,
+    stop: async () => {
+      const result = await group.stop();
+      group.kill('SIGKILL'); // Whatever is left of the group (nothing, normally).
       return result;
-    })());
-  return { output, stop };
+    },
+  };
 }

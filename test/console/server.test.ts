@@ -17,7 +17,7 @@ import {
 import { createDiceExtension } from '../../examples/dice/extension.js';
 import { createSmartHome } from '../../examples/smart-home/home.js';
 import { main } from '../../src/cli/main.js';
-import { API, type ConsoleExchange, type ConsoleState } from '../../src/console/protocol.js';
+import { API, type ConsoleExchange, type ConsoleState, type RunResult } from '../../src/console/protocol.js';
 import { startConsole, type RunningConsole } from '../../src/console/server.js';
 import { ConsoleSession, type ConsoleSessionOptions } from '../../src/console/session.js';
 import { bufferIo } from '../cli/io.js';
@@ -132,7 +132,7 @@ const post = (running: RunningConsole, path: string, body: unknown, headers: Rec
 async function run(running: RunningConsole, line: string): Promise<ConsoleExchange> {
   const answer = await post(running, API.run, { line });
   expect(answer.status).toBe(200);
-  return JSON.parse(answer.text) as ConsoleExchange;
+  return (JSON.parse(answer.text) as RunResult).exchange;
 }
 
 async function state(running: RunningConsole): Promise<ConsoleState> {
@@ -257,6 +257,16 @@ describe('the console API against a Custom extension', () => {
     expect([launch.id, said.id]).toEqual([1, 2]);
     // The sentence ran in the session the launch opened.
     expect(said.request).toMatchObject({ session: { new: false } });
+  });
+
+  it('answers each line with the session it left, so the page needs no second request', async () => {
+    const { running } = await open();
+    const launched = JSON.parse((await post(running, API.run, { line: '/launch' })).text) as RunResult;
+    expect(launched.exchange.line).toBe('/launch');
+    expect(launched.session).toEqual((await state(running)).session);
+    expect(launched.session).toMatchObject({ open: true, attributes: {} });
+    const ended = JSON.parse((await post(running, API.run, { line: '/end' })).text) as RunResult;
+    expect(ended.session).toEqual({ open: false, id: null, attributes: {} });
   });
 
   it('reset starts a new run: no history, no session', async () => {

@@ -7,7 +7,7 @@ import { serve, type RunningServer } from 'cekit/node';
 import { generateTestKeyPair } from 'cekit/testing';
 import { createDiceExtension } from '../../examples/dice/extension.js';
 import { main } from '../../src/cli/main.js';
-import type { ConsoleExchange, ConsoleState } from '../../src/console/protocol.js';
+import type { ConsoleState, RunResult } from '../../src/console/protocol.js';
 import { bufferIo } from '../cli/io.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -71,7 +71,7 @@ describe('cekit simulate --web', () => {
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ line: '/launch' }),
       });
-      const exchange = (await answer.json()) as ConsoleExchange;
+      const { exchange } = (await answer.json()) as RunResult;
       expect(exchange.reply?.status).toBe(200);
     } finally {
       controller.abort();

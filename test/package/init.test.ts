@@ -1,4 +1,4 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createConversation, loadTestKeyPair } from 'cekit/testing';
 import { packedCekit, type PackedCekit } from '../helpers/packed.js';
+import { spawnGroup } from '../helpers/process-group.js';
 
 // `cekit init` as a newcomer meets it: the published tarball's command creates a project, npm installs
 // it (cekit from the tarball, the dev tools from npm's cache where it can), the project's own `npm test`
@@ -194,52 +195,17 @@ function scriptArgs(script: string | undefined, url: string): string[] {
 async function startDev(
   project: string,
 ): Promise<{ url: string; stop(): Promise<Result>; gone(): Promise<void> }> {
-  const child = spawn('npm', ['run', 'dev', '--', '--port', '0'], {
+  const dev = spawnGroup('npm', ['run', 'dev', '--', '--port', '0'], {
     cwd: project,
-    detached: true,
     env: { ...process.env, NO_COLOR: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const output = { stdout: '', stderr: '' };
-  child.stdout.on('data', (chunk: Buffer) => (output.stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output.stderr += chunk.toString()));
-  const exited = new Promise<Result>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal, ...output })),
-  );
-  const group = (signal: NodeJS.Signals) => {
-    try {
-      process.kill(-child.pid!, signal);
-    } catch {
-      // Already gone.
-    }
-  };
-  const stop = async () => {
-    group('SIGINT');
-    const timer = setTimeout(() => group('SIGKILL'), 10_000);
-    const result = await exited;
-    clearTimeout(timer);
-    return result;
-  };
-
-  /** Resolves once no process of the group is left (the dev worker included), or throws after 10 s. */
-  const gone = async () => {
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
-      try {
-        process.kill(-child.pid!, 0);
-      } catch {
-        return;
-      }
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    group('SIGKILL');
-    throw new Error('a process of npm run dev was still running 10 s after SIGINT');
-  };
+  const { output, stop, gone } = dev;
 
   const deadline = Date.now() + 30_000;
   for (;;) {
     const url = /extension ready on (http:\/\/127\.0\.0\.1:\d+\/)/.exec(output.stdout)?.[1];
     if (url) return { url, stop, gone };
-    if (child.exitCode !== null || Date.now() > deadline) {
+    if (dev.exited || Date.now() > deadline) {
       const result = await stop();
       throw new Error(explain('npm run dev (never announced its URL)', result));
     }

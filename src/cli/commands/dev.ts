@@ -8,7 +8,7 @@ import { startConsole, type RunningConsole } from '../../console/server.js';
 import { ConsoleSession } from '../../console/session.js';
 import { loadInteractionModel, type InteractionModel } from '../../testing/index.js';
 import { DEV_KEY_PATH, devKey, publicKeyPathOf } from '../keys.js';
-import { readFlagged, styleFor, UsageError, type CliIo, type Style } from '../io.js';
+import { parsePort, readFlagged, styleFor, UsageError, type CliIo, type Style } from '../io.js';
 import { CANNOT_LISTEN, type WorkerReady } from './dev-worker.js';
 
 export const devHelp = `Usage: cekit dev <module> [--port <n>] [--host <addr>] [--trust-cek] [--export <name>] [--extension-id <id>] [--model <path>]
@@ -75,11 +75,9 @@ export async function dev(args: string[], io: CliIo, cliPath: string): Promise<n
   const modulePath = positionals[0] && resolve(io.cwd, positionals[0]);
   if (!modulePath || positionals.length > 1) throw new UsageError('Give the extension module to serve');
   if (!existsSync(modulePath)) throw new UsageError(`${positionals[0]} does not exist`);
-  let port = Number(values.port ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`Bad --port ${values.port}`);
-  const consolePort = values['console-port'] === undefined ? undefined : Number(values['console-port']);
-  if (consolePort !== undefined && (!Number.isInteger(consolePort) || consolePort < 0 || consolePort > 65535))
-    throw new UsageError(`Bad --console-port ${values['console-port']}`);
+  let port = parsePort('--port', values.port ?? '3000');
+  const consolePort =
+    values['console-port'] === undefined ? undefined : parsePort('--console-port', values['console-port']);
   const withConsole = !values['no-console'];
   const model = withConsole ? await consoleModel(values.model, io) : undefined;
   const requestedPort = port;

@@ -5,7 +5,7 @@ import { ConsoleSession } from '../../console/session.js';
 import { startConsole } from '../../console/server.js';
 import { createConversation, loadInteractionModel } from '../../testing/index.js';
 import { readKey } from '../keys.js';
-import { readFlagged, styleFor, UsageError, type CliIo } from '../io.js';
+import { parsePort, readFlagged, styleFor, UsageError, type CliIo } from '../io.js';
 import { openBrowser } from '../open-browser.js';
 import { SimulatorSession } from '../simulator-session.js';
 
@@ -66,9 +66,7 @@ export async function simulate(args: string[], io: CliIo): Promise<number> {
     throw new UsageError(
       `${values.port !== undefined ? '--port' : '--no-open'} is for the console: add --web`,
     );
-  const consolePort = Number(values.port ?? 0);
-  if (!Number.isInteger(consolePort) || consolePort < 0 || consolePort > 65535)
-    throw new UsageError(`Bad --port ${values.port}`);
+  const consolePort = parsePort('--port', values.port ?? '0');
   const keys = values.key ? await readKey(values.key, io.cwd) : undefined;
   const model = values.model
     ? await readFlagged('--model', values.model, io.cwd, loadInteractionModel, {
@@ -90,7 +88,7 @@ export async function simulate(args: string[], io: CliIo): Promise<number> {
   if (values.web)
     return runConsole(
       new ConsoleSession(talk),
-      { port: consolePort, open: !values['no-open'], signed: keys !== undefined },
+      { port: consolePort, open: !values['no-open'], target: url, signed: keys !== undefined },
       io,
     );
   const cek = createConversation({ ...talk, strict: false });
@@ -146,7 +144,7 @@ export async function simulate(args: string[], io: CliIo): Promise<number> {
 /** `simulate --web`: the console until Ctrl+C (io.signal). */
 async function runConsole(
   session: ConsoleSession,
-  options: { port: number; open: boolean; signed: boolean },
+  options: { port: number; open: boolean; target: string; signed: boolean },
   io: CliIo,
 ): Promise<number> {
   const style = styleFor(io.stdout, io.env);
@@ -155,10 +153,9 @@ async function runConsole(
     port: options.port,
     log: (message) => io.stderr.write(`${message}\n`),
   });
-  const { target } = session.state();
   io.stdout.write(
     `${style.green('console ready')} on ${style.bold(running.url)}\n` +
-      `talking to ${target}${options.signed ? ' (signed)' : ' (unsigned: pass --key if the extension verifies signatures)'}\n` +
+      `talking to ${options.target}${options.signed ? ' (signed)' : ' (unsigned: pass --key if the extension verifies signatures)'}\n` +
       style.dim('Ctrl+C stops.\n'),
   );
   if (options.open) openBrowser(running.url, io);

@@ -1,4 +1,4 @@
-import { API, type ConsoleExchange, type ConsoleState } from '../protocol.js';
+import { API, type ConsoleState, type RunResult } from '../protocol.js';
 
 /** The console server's API: same origin, JSON both ways (the server refuses other POST bodies). */
 async function call(path: string, init?: RequestInit): Promise<Response> {
@@ -33,7 +33,7 @@ const post = async <T>(path: string, body: unknown): Promise<T> =>
   ).json()) as T;
 
 export const getState = async () => (await (await call(API.state)).json()) as ConsoleState;
-export const runLine = (line: string) => post<ConsoleExchange>(API.run, { line });
+export const runLine = (line: string) => post<RunResult>(API.run, { line });
 export const setToken = (token: string | null) => post<ConsoleState>(API.token, { token });
 export const resetRun = () => post<ConsoleState>(API.reset, {});
 export const exportScript = async () => (await call(API.exportScript)).text();

@@ -1,4 +1,6 @@
 import type { ConsoleProblem } from '../protocol.js';
+// The schema's own path writer (pure, a few bytes in the bundle): the lines' paths are the problems' paths.
+import { appendPath } from '../../schema/schema.js';
 import { h, type Child } from './dom.js';
 
 /** A problem path for the whole reply (formatPath writes `(root)`, the console `''`). */
@@ -17,7 +19,7 @@ const scalar = (value: unknown): Child => {
   return h('span', { class: `j-${kind}` }, JSON.stringify(value) ?? String(value));
 };
 
-/** Lines of `JSON.stringify(value, null, 2)`, each opening or scalar line knowing its path (formatPath's format). */
+/** Lines of `JSON.stringify(value, null, 2)`, each opening or scalar line knowing its path (as formatPath writes it). */
 function lines(
   value: unknown,
   path: string,
@@ -44,8 +46,7 @@ function lines(
   const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
   out.push({ path, parts: [indent, ...label, open] });
   entries.forEach(([name, item], index) => {
-    const child = typeof name === 'number' ? `${path}[${name}]` : path === '' ? name : `${path}.${name}`;
-    out.push(...lines(item, child, name, depth + 1, index < entries.length - 1));
+    out.push(...lines(item, appendPath(path, name), name, depth + 1, index < entries.length - 1));
   });
   out.push({ path: undefined, parts: [indent, close, tail] });
   return out;

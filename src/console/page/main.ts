@@ -42,10 +42,10 @@ function run(line: string): Promise<unknown> {
   const next = queue.then(async () => {
     busy.textContent = `Running ${line}…`;
     try {
-      const exchange = await api.runLine(line);
+      const { exchange, session } = await api.runLine(line);
       banner.hidden = true;
       add(exchange, true);
-      update(await api.getState());
+      update({ ...state, session });
     } catch (error) {
       fail(error);
     } finally {
