@@ -50,3 +50,48 @@ function editDistance(a: string, b: string, bound: number): number {
   }
   return previous[b.length]!;
 }
+
+/**
+ * The compile-time twin of `closestName` for string literal unions, where TypeScript itself suggests
+ * nothing for a function argument: the names one typo away from `N` (a character missing, extra,
+ * changed, or two swapped; or only the case differs). A parameter typed
+ * `N extends Names ? N : CloseNames<N, Names>` turns `'OrderPiza'` into the error "not assignable to
+ * parameter of type "OrderPizza"". `never` when nothing is that close.
+ */
+export type CloseNames<N extends string, Names extends string> = Names extends string
+  ? OneTypo<N, Names> extends true
+    ? Names
+    : Lowercase<N> extends Lowercase<Names>
+      ? Names
+      : never
+  : never;
+
+/** Whether `A` becomes `B` by exactly one edit (insert, delete, substitute, swap neighbours). */
+type OneTypo<A extends string, B extends string> = A extends `${infer a}${infer restA}`
+  ? B extends `${infer b}${infer restB}`
+    ? a extends b
+      ? OneTypo<restA, restB>
+      : restA extends restB
+        ? true
+        : restA extends B
+          ? true
+          : A extends restB
+            ? true
+            : restA extends `${b}${infer tail}`
+              ? restB extends `${a}${tail}`
+                ? true
+                : false
+              : false
+    : restA extends ''
+      ? true
+      : false
+  : B extends `${string}${infer restB}`
+    ? restB extends ''
+      ? true
+      : false
+    : false;
+
+/** `Names` narrowed to the close ones when there are any, so a compile error shows the likely fix first. */
+export type SuggestName<N extends string, Names extends string> = [CloseNames<N, Names>] extends [never]
+  ? Names
+  : CloseNames<N, Names>;

@@ -1,4 +1,5 @@
 import type { Logger } from '../core/logger.js';
+import type { ExtensionModel } from './model.js';
 import { describeRequest } from './describe-request.js';
 import type {
   AudioPlayerContext,
@@ -23,10 +24,14 @@ import type { SpeechInput } from './speech.js';
 import type { UserStore } from '../storage/store.js';
 import { UserAttributes } from './user-attributes.js';
 
-/** Your extension's own types: session attributes and persistent user attributes. */
+/**
+ * Your extension's own types: session attributes, persistent user attributes, and the interaction
+ * model (`typeof model` of the file `cekit types` writes) that types intent names and slots.
+ */
 export interface ExtensionTypes {
   session?: object;
   user?: object;
+  model?: ExtensionModel;
 }
 export type SessionOf<T extends ExtensionTypes> = T['session'] extends object
   ? T['session']

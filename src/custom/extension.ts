@@ -33,7 +33,8 @@ import {
   type SpeechLanguage,
 } from './protocol/index.js';
 import { ResponseBuilder } from './response-builder.js';
-import { Router, type Route } from './router.js';
+import { Router } from './router.js';
+import { defineModel, modelSlotSpecs, type ExtensionModel, type ModelOf } from './model.js';
 import { parseSlots, SLOT_KINDS, type SlotSpec } from './slots.js';
 import { isStoreOutage } from '../storage/errors.js';
 import type { UserStore } from '../storage/store.js';
@@ -72,7 +73,16 @@ export interface ExtensionOptions<T extends ExtensionTypes = ExtensionTypes> ext
    * Default on, in production too: it costs about 3 µs per request.
    */
   validateResponses?: boolean;
+  /**
+   * The interaction model as `cekit types` writes it (or `defineModel({...})`): intent names are then
+   * checked against it and `ctx.slots` holds every slot of the intent, parsed by its slot type.
+   */
+  model?: ExtensionModel;
 }
+
+/** With a model in the types, the model itself is required: typed slots need it to be parsed. */
+export type ModelOption<T extends ExtensionTypes> =
+  ModelOf<T> extends ExtensionModel ? { model: ModelOf<T> } : unknown;
 
 /**
  * A Custom extension: register handlers, then serve it (`serve(app)` from `cekit/node`,
@@ -91,6 +101,7 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
   private readonly language: SpeechLanguage;
   private readonly languages: ReadonlySet<SpeechLanguage>;
   private readonly validateResponses: boolean;
+  private readonly model: ExtensionModel | undefined;
   private readonly router = new Router<T>();
   private readonly middleware: Middleware<T>[] = [];
   private errorHandler: ErrorHandler<T> | undefined;
@@ -99,12 +110,13 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
   /** Intents (and `launch`) already warned about for answering nothing. */
   private readonly warnedSilent = new Set<string>();
 
-  constructor(options: ExtensionOptions<T>) {
+  constructor(options: ExtensionOptions<T> & ModelOption<T>) {
     this.options = options;
     this.logger = resolveLogger(options.logger, options.redact);
     this.language = options.language ?? 'ja';
     this.languages = new Set(options.languages ?? [this.language]);
     this.validateResponses = options.validateResponses ?? true;
+    this.model = options.model && defineModel(options.model);
     const storage: unknown = options.storage;
     if (storage !== undefined && typeof (storage as { open?: unknown }).open !== 'function')
       throw new ConfigurationError(
@@ -132,33 +144,47 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
    * a built-in intent is a compile error (and a start-up warning for JavaScript callers).
    */
   intent<const N extends string>(
-    name: CheckedIntentName<N> | readonly CheckedIntentName<N>[],
-    handler: Handler<IntentContext<T>>,
+    name: CheckedIntentName<N, T> | readonly CheckedIntentName<N, T>[],
+    handler: Handler<IntentContext<T, Record<never, SlotSpec>, N>>,
   ): this;
   intent<const N extends string, const D extends Record<string, SlotSpec>>(
-    name: CheckedIntentName<N> | readonly CheckedIntentName<N>[],
+    name: CheckedIntentName<N, T> | readonly CheckedIntentName<N, T>[],
     options: { slots: D },
-    handler: Handler<IntentContext<T, D>>,
+    handler: Handler<IntentContext<T, D, N>>,
   ): this;
   intent(
     name: string | readonly string[],
     second: Handler<IntentContext<T>> | { slots: Record<string, SlotSpec> },
     third?: Handler<IntentContext<T, Record<string, SlotSpec>>>,
   ): this {
-    const route: Route<T> =
-      typeof second === 'function'
-        ? { handler: second as unknown as Handler<Context<T>> }
-        : { handler: third as unknown as Handler<Context<T>>, slots: checkSlotSpecs(second.slots) };
+    const handler = (typeof second === 'function' ? second : third) as unknown as Handler<Context<T>>;
+    const declared = typeof second === 'function' ? undefined : checkSlotSpecs(second.slots);
     for (const one of typeof name === 'string' ? [name] : name) {
-      if (one.startsWith('Clova.') && !(BUILTIN_INTENTS as readonly string[]).includes(one)) {
-        this.logger.warn(
-          `cekit: "${one}" is not a built-in intent, so CEK never sends it.${didYouMean(one, BUILTIN_INTENTS)}`,
-          { intent: one },
-        );
-      }
-      this.router.onIntent(one, route);
+      this.warnUnknownIntent(one);
+      const fromModel = this.model && modelSlotSpecs(this.model, one);
+      const slots = fromModel || declared ? { ...fromModel, ...declared } : undefined;
+      this.router.onIntent(one, slots ? { handler, slots } : { handler });
     }
     return this;
+  }
+
+  /** Type checks catch these in TypeScript; JavaScript callers get a start-up warning. */
+  private warnUnknownIntent(name: string): void {
+    if (name.startsWith('Clova.')) {
+      if (!(BUILTIN_INTENTS as readonly string[]).includes(name))
+        this.logger.warn(
+          `cekit: "${name}" is not a built-in intent, so CEK never sends it.${didYouMean(name, BUILTIN_INTENTS)}`,
+          { intent: name },
+        );
+      return;
+    }
+    if (this.model && !Object.hasOwn(this.model.intents, name)) {
+      const known = Object.keys(this.model.intents);
+      this.logger.warn(
+        `cekit: "${name}" is not an intent of the interaction model, so CEK never sends it.${didYouMean(name, known)}`,
+        { intent: name },
+      );
+    }
   }
 
   /**
@@ -446,10 +472,14 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
 }
 
 /** Creates a Custom extension. Type your session and user attributes with the type parameter. */
+export function createExtension<const M extends ExtensionModel>(
+  options: ExtensionOptions & { model: M },
+): Extension<{ model: M }>;
 export function createExtension<T extends ExtensionTypes = ExtensionTypes>(
-  options: ExtensionOptions<T>,
-): Extension<T> {
-  return new Extension<T>(options);
+  options: ExtensionOptions<T> & ModelOption<T>,
+): Extension<T>;
+export function createExtension(options: ExtensionOptions): Extension {
+  return new Extension(options);
 }
 
 function versionOf(request: CustomRequest): string {

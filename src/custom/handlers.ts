@@ -10,8 +10,10 @@ import type {
   OtherEvent,
   SessionEndedRequest,
 } from './protocol/index.js';
+import type { SuggestName } from '../core/did-you-mean.js';
 import type { Context, ExtensionTypes } from './context.js';
 import type { ResponseBuilder } from './response-builder.js';
+import type { ExtensionModel, IntentNameOf, ModelOf, ModelSlots } from './model.js';
 import type { ParsedSlots, SlotSpec } from './slots.js';
 
 export type Awaitable<T> = T | PromiseLike<T>;
@@ -32,16 +34,33 @@ export type LaunchContext<T extends ExtensionTypes = ExtensionTypes> = Context<T
   readonly request: LaunchRequest;
 };
 
+/**
+ * The context of an intent handler. `D` are the slots declared at registration; `N` the intent name(s)
+ * it was registered for, which give it the slots of the extension's model (`createExtension({ model })`).
+ */
 export type IntentContext<
   T extends ExtensionTypes = ExtensionTypes,
   D extends Record<string, SlotSpec> = Record<never, SlotSpec>,
+  N extends string = string,
 > = Omit<Context<T>, 'slots' | 'intent' | 'request' | 'type'> & {
   readonly type: 'IntentRequest';
   readonly request: IntentRequest;
-  readonly intent: IntentRequest['intent'];
-  /** The slots declared at registration, parsed; undefined when not filled or not parsable. */
-  readonly slots: ParsedSlots<D>;
+  readonly intent: IntentRequest['intent'] & { readonly name: N };
+  /**
+   * The model's slots of the intent and the slots declared at registration (a declaration replaces the
+   * model's parser of that slot), parsed; undefined when not filled or not parsable.
+   */
+  readonly slots: IntentSlots<T, D, N>;
 };
+
+/** `ctx.slots` of an intent handler: the model's slots of `N`, then the declared ones `D` over them. */
+export type IntentSlots<T extends ExtensionTypes, D extends Record<string, SlotSpec>, N extends string> =
+  ModelOf<T> extends ExtensionModel
+    ? Flatten<Omit<ModelSlots<ModelOf<T>, N>, keyof D> & ParsedSlots<D>>
+    : ParsedSlots<D>;
+
+/** One object type instead of an intersection, for readable hovers and errors. */
+type Flatten<O> = { readonly [K in keyof O]: O[K] };
 
 export type EventContext<T extends ExtensionTypes = ExtensionTypes, E extends ClovaEvent = ClovaEvent> = Omit<
   Context<T>,
@@ -76,9 +95,19 @@ export type IntentName = BuiltinIntent | (string & {});
 
 /**
  * `N` when it can name an intent: a `Clova.*` name must be a built-in one, so `'Clova.GuidIntent'` is a
- * compile error (with TypeScript's did-you-mean); any other name is one of your model's intents.
+ * compile error (with TypeScript's did-you-mean). With a model in `T` any other name must be one of its
+ * intents; without one, any other name is taken as one of your model's intents.
  */
-export type CheckedIntentName<N extends string> = N extends `Clova.${string}` ? BuiltinIntent : N;
+export type CheckedIntentName<N extends string, T extends ExtensionTypes = ExtensionTypes> =
+  ModelOf<T> extends ExtensionModel
+    ? N extends IntentNameOf<T>
+      ? N
+      : SuggestName<N, IntentNameOf<T>>
+    : N extends `Clova.${string}`
+      ? N extends BuiltinIntent
+        ? N
+        : SuggestName<N, BuiltinIntent>
+      : N;
 
 /** `"AudioPlayer.PlayFinished"`, a namespace wildcard `"AudioPlayer.*"`, or any other event name. */
 export type EventPattern = EventName | `${EventNamespace}.*` | (string & {});

@@ -1,4 +1,22 @@
-export { createExtension, Extension, type ExtensionOptions, type FallbackTexts } from './extension.js';
+export {
+  createExtension,
+  Extension,
+  type ExtensionOptions,
+  type FallbackTexts,
+  type ModelOption,
+} from './extension.js';
+export {
+  defineModel,
+  isBuiltinSlotType,
+  BUILTIN_SLOT_KINDS,
+  BUILTIN_SLOT_TYPES,
+  type ExtensionModel,
+  type BuiltinSlotType,
+  type ModelSlotValue,
+  type ModelSlots,
+  type ModelOf,
+  type IntentNameOf,
+} from './model.js';
 export { Context, type ExtensionTypes, type SessionOf, type UserOf } from './context.js';
 export { UserAttributes } from './user-attributes.js';
 export type {
@@ -6,6 +24,7 @@ export type {
   Handler,
   LaunchContext,
   IntentContext,
+  IntentSlots,
   EventContext,
   SessionEndedContext,
   Middleware,

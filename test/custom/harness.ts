@@ -4,6 +4,7 @@ import {
   validateCustomResponse,
   type Endpoint,
   type ExtensionOptions,
+  type ModelOption,
   type ExtensionTypes,
   type Logger,
 } from 'cekit';
@@ -20,14 +21,16 @@ export const keys = generateTestKeyPair();
 export const EXTENSION_ID = 'com.example.extension.pizzabot';
 
 export function testExtension<T extends ExtensionTypes = ExtensionTypes>(
-  options: Partial<ExtensionOptions<T>> = {},
+  options: Partial<ExtensionOptions<T>> & Partial<ModelOption<T>> = {},
 ) {
-  return createExtension<T>({
+  // A generic T leaves ModelOption<T> unresolved; a test giving a typed model passes it in options.
+  const settings = {
     extensionId: EXTENSION_ID,
     verify: { keys: [keys.publicKeyPem], bundledKey: false, keyUrl: false },
     logger: silentLogger,
     ...options,
-  });
+  } as ExtensionOptions<T> & ModelOption<T>;
+  return createExtension<T>(settings);
 }
 
 /** Signs and posts a message through the real endpoint; returns status and parsed JSON. */

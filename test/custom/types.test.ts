@@ -41,7 +41,8 @@ describe('handler types', () => {
         expectTypeOf(ctx.slots.size).toEqualTypeOf<'L' | 'M' | undefined>();
         // @ts-expect-error: undeclared slots are not on ctx.slots
         void ctx.slots.colour;
-        expectTypeOf(ctx.intent).toEqualTypeOf<IntentRequest['intent']>();
+        expectTypeOf(ctx.intent).toMatchTypeOf<IntentRequest['intent']>();
+        expectTypeOf(ctx.intent.name).toEqualTypeOf<'Order'>();
         expectTypeOf(ctx.request.type).toEqualTypeOf<'IntentRequest'>();
       },
     );
