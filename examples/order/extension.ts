@@ -1,26 +1,12 @@
 /**
- * A multi-turn pizza order: slot filling across turns with typed session attributes, reprompts,
- * a yes/no confirmation, and the last order remembered per user ("the usual").
+ * A multi-turn pizza order: `app.dialog()` asks for the pizza and the amount (answered in any order,
+ * corrected at any time), confirms, and remembers the last order per user ("the usual").
  */
-import {
-  createExtension,
-  memoryStore,
-  type Context,
-  type ExtensionOptions,
-  type Logger,
-  type UserStore,
-} from 'cekit';
+import { createExtension, memoryStore, type ExtensionOptions, type Logger, type UserStore } from 'cekit';
+import { model } from './model.js';
 
-export const MENU = ['マルゲリータ', 'ペパロニ', 'シーフード'] as const;
+export const MENU = model.slotTypes.PIZZA_TYPE;
 export type Pizza = (typeof MENU)[number];
-
-/** What the conversation remembers between turns (sent back and forth as sessionAttributes). */
-export interface OrderSession {
-  pizza: Pizza;
-  amount: number;
-  /** What we asked last, so a bare number or yes/no is understood. */
-  waitingFor: 'pizza' | 'amount' | 'confirmation';
-}
 
 /** What is kept per user across sessions. */
 export interface OrderUser {
@@ -37,79 +23,62 @@ export interface OrderOptions {
   requestLog?: ExtensionOptions['requestLog'];
 }
 
-const isPizza = (value: string): value is Pizza => (MENU as readonly string[]).includes(value);
-
 export function createOrderExtension(options: OrderOptions = {}) {
-  const app = createExtension<{ session: OrderSession; user: OrderUser }>({
+  const app = createExtension<{ user: OrderUser; model: typeof model }>({
     extensionId: options.extensionId ?? 'com.example.pizza',
+    model,
     storage: options.storage ?? memoryStore(),
     ...(options.verify !== undefined ? { verify: options.verify } : {}),
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.requestLog !== undefined ? { requestLog: options.requestLog } : {}),
   });
 
-  app.launch((ctx) =>
-    ctx.ask(`ピザのご注文ですね。${MENU.join('、')}があります。どれにしますか?`, 'どのピザにしますか?'),
-  );
-
-  // "ペパロニを2枚" fills both slots at once; "ペパロニ" or "2枚" fill one and we ask for the other.
-  app.intent(
+  // "ペパロニを2枚" fills both slots at once; "ペパロニ" or "2枚" fill one and the other is asked for.
+  const order = app.dialog(
     'OrderPizza',
     {
       slots: {
-        pizzaType: (slot): Pizza | undefined => (isPizza(slot.value) ? slot.value : undefined),
-        pizzaAmount: 'number',
+        pizzaType: {
+          prompt: `${MENU.join('、')}があります。どれにしますか?`,
+          reprompt: 'ピザの種類を教えてください。',
+        },
+        pizzaAmount: {
+          prompt: (ctx) => `${ctx.slots.pizzaType ?? 'ピザ'}ですね。何枚にしますか?`,
+          reprompt: '枚数を教えてください。',
+          validate: (amount) =>
+            (Number.isInteger(amount) && amount >= 1 && amount <= 10) ||
+            '1枚から10枚までです。何枚にしますか?',
+        },
       },
+      confirm: {
+        prompt: (ctx) => `${ctx.slots.pizzaType}を${ctx.slots.pizzaAmount}枚でよろしいですか?`,
+        reprompt: 'ご注文はこれでよろしいですか? はいかいいえで答えてください。',
+      },
+      help: '「ペパロニを2枚」のように、ピザの種類と枚数を言ってください。',
+      cancel: (ctx) => ctx.say('ご注文を取り消しました。'),
     },
-    (ctx) => {
-      const { pizzaType, pizzaAmount } = ctx.slots;
-      if (pizzaType) ctx.session.pizza = pizzaType;
-      if (pizzaAmount !== undefined && pizzaAmount >= 1) ctx.session.amount = Math.trunc(pizzaAmount);
-      return next(ctx);
+    async (ctx) => {
+      const { pizzaType: pizza, pizzaAmount: amount } = ctx.slots;
+      const user = await ctx.user.load();
+      user.lastOrder = { pizza, amount };
+      user.orders = (user.orders ?? 0) + 1;
+      return ctx.say(`${pizza}を${amount}枚、ご注文を承りました。ありがとうございました。`);
     },
   );
 
+  app.launch((ctx) => {
+    ctx.say('ピザのご注文ですね。');
+    return order.start(ctx);
+  });
+
+  // "The usual": the last order, prefilled, still confirmed before it is placed.
   app.intent('RepeatLastOrder', async (ctx) => {
-    const user = await ctx.user.load();
-    if (!user.lastOrder)
-      return ctx.ask('まだご注文の記録がありません。どのピザにしますか?', 'どのピザにしますか?');
-    ctx.session.pizza = user.lastOrder.pizza;
-    ctx.session.amount = user.lastOrder.amount;
-    return next(ctx);
+    const { lastOrder } = await ctx.user.load();
+    if (!lastOrder) ctx.say('まだご注文の記録がありません。');
+    return order.start(ctx, lastOrder && { pizzaType: lastOrder.pizza, pizzaAmount: lastOrder.amount });
   });
 
-  app.intent('Clova.YesIntent', async (ctx) => {
-    const { pizza, amount, waitingFor } = ctx.session;
-    if (waitingFor !== 'confirmation' || !pizza || !amount) return next(ctx);
-    const user = await ctx.user.load();
-    user.lastOrder = { pizza, amount };
-    user.orders = (user.orders ?? 0) + 1;
-    return ctx.say(`${pizza}を${amount}枚、ご注文を承りました。ありがとうございました。`);
-  });
-
-  app.intent(['Clova.NoIntent', 'Clova.CancelIntent'], (ctx) => ctx.say('ご注文を取り消しました。'));
-
-  app.intent('Clova.GuideIntent', (ctx) =>
-    ctx.ask('「ペパロニを2枚」のように、ピザの種類と枚数を言ってください。', 'どのピザにしますか?'),
-  );
+  app.intent(['Clova.CancelIntent', 'Clova.StopIntent'], (ctx) => ctx.say('ご注文を取り消しました。'));
 
   return app;
-}
-
-/** Asks for whatever is still missing, or for confirmation once the order is complete. */
-function next(ctx: Pick<Context<{ session: OrderSession }>, 'session' | 'ask'>) {
-  const { pizza, amount } = ctx.session;
-  if (!pizza) {
-    ctx.session.waitingFor = 'pizza';
-    return ctx.ask(`どのピザにしますか? ${MENU.join('、')}があります。`, 'ピザの種類を教えてください。');
-  }
-  if (!amount) {
-    ctx.session.waitingFor = 'amount';
-    return ctx.ask(`${pizza}ですね。何枚にしますか?`, '枚数を教えてください。');
-  }
-  ctx.session.waitingFor = 'confirmation';
-  return ctx.ask(
-    `${pizza}を${amount}枚でよろしいですか?`,
-    'ご注文はこれでよろしいですか? はいかいいえで答えてください。',
-  );
 }

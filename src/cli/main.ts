@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * The `cekit` command: simulate, check, dev, keygen, sign. `main(argv, io)` runs one command and
+ * The `cekit` command: init, simulate, check, dev, types, model check, keygen, sign. `main(argv, io)` runs one command and
  * resolves to its exit code, so tests run the CLI in-process; the binary calls it with the process.
  * @module
  */
@@ -11,8 +11,10 @@ import { dev, devHelp } from './commands/dev.js';
 import { serveModule } from './commands/dev-worker.js';
 import { init, initHelp } from './commands/init.js';
 import { keygen, keygenHelp } from './commands/keygen.js';
+import { model, modelHelp } from './commands/model.js';
 import { sign, signHelp } from './commands/sign.js';
 import { simulate, simulateHelp } from './commands/simulate.js';
+import { types, typesHelp } from './commands/types.js';
 import { processIo, styleFor, UsageError, type CliIo } from './io.js';
 import { ownPackage } from './own-package.js';
 
@@ -28,6 +30,9 @@ Commands:
   check <url>       audit an extension: hostile requests, and valid ones with --key/--replay
   dev <module>      serve an extension module locally, trusting a development key, reloading on change,
                     with a console to talk to it in the browser
+  model check <model>
+                    lint an interaction model: every problem by intent, and its handlers with --extension
+  types <model>     write the module that types intents and slots by the interaction model
   keygen            create a key pair that stands in for CEK's
   sign [file]       print the SignatureCEK of a body (or a curl command)
 
@@ -41,6 +46,8 @@ const commands: Record<string, Command> = {
   simulate: { help: simulateHelp, run: simulate },
   check: { help: checkHelp, run: check },
   dev: { help: devHelp, run: (args, io) => dev(args, io, SELF) },
+  model: { help: modelHelp, run: model },
+  types: { help: typesHelp, run: types },
   keygen: { help: keygenHelp, run: keygen },
   sign: { help: signHelp, run: sign },
 };

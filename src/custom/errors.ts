@@ -25,7 +25,8 @@ export type ResponseErrorCode =
 
 /**
  * Misuse of the framework API itself: calling `next()` twice, registering a handler twice, declaring a
- * slot of an unknown kind (thrown at registration), a model whose slot types do not exist, or a handler returning a value cekit would ignore
+ * slot of an unknown kind (thrown at registration), a model whose slot types do not exist, a dialog
+ * configured wrong (no prompt, a slot the model lacks), or a handler returning a value cekit would ignore
  * (thrown into the error path, so the log names the mistake).
  */
 export class ExtensionError extends Error {
@@ -34,7 +35,8 @@ export class ExtensionError extends Error {
     | 'DUPLICATE_HANDLER'
     | 'UNKNOWN_SLOT_KIND'
     | 'HANDLER_RETURNED_VALUE'
-    | 'MODEL_INVALID';
+    | 'MODEL_INVALID'
+    | 'DIALOG_INVALID';
   constructor(code: ExtensionError['code'], message: string) {
     super(message);
     this.name = 'ExtensionError';

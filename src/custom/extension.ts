@@ -7,6 +7,17 @@ import type { MessageKind } from '../core/message-kind.js';
 import { builtinMessages } from './builtin-messages.js';
 import { Context, type ExtensionTypes } from './context.js';
 import { describeRequest } from './describe-request.js';
+import {
+  DialogRunner,
+  Dialogs,
+  type Dialog,
+  type DialogContext,
+  type DialogIntentName,
+  type DialogOptions,
+  type DialogSlots,
+  type DialogSlotsShape,
+  type LooseDialogOptions,
+} from './dialog.js';
 import { didYouMean } from '../core/did-you-mean.js';
 import { isPromiseLike } from '../core/maybe-promise.js';
 import { ExtensionError, ResponseError } from './errors.js';
@@ -39,6 +50,14 @@ import { parseSlots, SLOT_KINDS, type SlotSpec } from './slots.js';
 import { isStoreOutage } from '../storage/errors.js';
 import type { UserStore } from '../storage/store.js';
 import { formatIssue } from '../schema/index.js';
+
+/** One way the handlers and an interaction model disagree (`app.compareWithModel(model)`). */
+export interface ModelMismatch {
+  kind: 'handler-without-intent' | 'slot-without-model-slot' | 'intent-without-handler';
+  intent: string;
+  slot?: string;
+  message: string;
+}
 
 /** Texts the extension falls back to; each may be overridden per language. */
 export interface FallbackTexts {
@@ -103,6 +122,7 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
   private readonly validateResponses: boolean;
   private readonly model: ExtensionModel | undefined;
   private readonly router = new Router<T>();
+  private readonly dialogs = new Dialogs<T>();
   private readonly middleware: Middleware<T>[] = [];
   private errorHandler: ErrorHandler<T> | undefined;
   private run: ((ctx: Context<T>) => Promise<void>) | undefined;
@@ -168,6 +188,49 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
     return this;
   }
 
+  /**
+   * A multi-turn dialog on an intent (slot filling): asks for each missing slot in turn (answers may
+   * come in any order, a new value corrects a known one), optionally confirms, then runs `done` with
+   * every slot known. It registers the intent's handler. Cancel, help and "not understood" are handled
+   * while it goes on; other intents reach their handlers and the dialog waits. With a model the slots
+   * are the intent's; without one each slot gives its `type`. See docs/guides/dialogs.md.
+   *
+   * @example
+   * const order = app.dialog('OrderPizza', {
+   *   slots: {
+   *     pizzaType: { prompt: 'どのピザにしますか?' },
+   *     pizzaAmount: { prompt: '何枚にしますか?', validate: (n) => n >= 1 || '1枚以上でお願いします。' },
+   *   },
+   *   confirm: { prompt: (ctx) => `${ctx.slots.pizzaType}を${ctx.slots.pizzaAmount}枚でよろしいですか?` },
+   * }, (ctx) => ctx.say('承りました。'));
+   * app.intent('RepeatLastOrder', (ctx) => order.start(ctx, { pizzaType: 'ペパロニ', pizzaAmount: 2 }));
+   */
+  dialog<const N extends string, const S extends DialogSlotsShape<T, N>>(
+    name: DialogIntentName<N, T>,
+    options: DialogOptions<T, N, S>,
+    done: Handler<DialogContext<T, DialogSlots<T, N, S>>>,
+  ): Dialog<T, DialogSlots<T, N, S>> {
+    const loose = options as unknown as LooseDialogOptions;
+    const declared: Record<string, SlotSpec> = {};
+    for (const [slot, settings] of Object.entries(loose.slots ?? {}))
+      if (settings?.type !== undefined) declared[slot] = settings.type;
+    checkSlotSpecs(declared);
+    const dialog = new DialogRunner<T>(
+      name,
+      loose,
+      done as unknown as ConstructorParameters<typeof DialogRunner>[2],
+      this.model && modelSlotSpecs(this.model, name),
+    );
+    for (const intent of [name, ...dialog.answers.keys()]) this.warnUnknownIntent(intent);
+    // The router refuses a second handler for the intent (DUPLICATE_HANDLER) before the dialog is kept.
+    this.router.onIntent(name, {
+      handler: dialog.begin as unknown as Handler<Context<T>>,
+      slots: dialog.specs,
+    });
+    this.dialogs.add(dialog);
+    return dialog as unknown as Dialog<T, DialogSlots<T, N, S>>;
+  }
+
   /** Type checks catch these in TypeScript; JavaScript callers get a start-up warning. */
   private warnUnknownIntent(name: string): void {
     if (name.startsWith('Clova.')) {
@@ -217,43 +280,60 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
   }
 
   /**
-   * Compares the handlers with an interaction model (`loadModel()` from `cekit/testing`, or any object
-   * of that shape) and logs one warning per mismatch: a handler for an intent the model does not have
+   * How the handlers and an interaction model (`loadInteractionModel()` from `cekit/testing`, or any
+   * object of that shape) disagree, without logging: a handler for an intent the model does not have
    * (CEK never sends it), a declared slot the intent does not have, a model intent with no handler (it
-   * gets the unhandled fallback). Returns the warnings. `createConversation({ target: app, model })`
-   * runs it.
+   * gets the unhandled fallback). Built-in `Clova.*` intents are never part of a model. `cekit model
+   * check --extension` reports these.
    */
-  checkAgainstModel(model: {
+  compareWithModel(model: {
     intents: readonly { name: string; slots?: Readonly<Record<string, unknown>> }[];
-  }): string[] {
-    const problems: string[] = [];
+  }): ModelMismatch[] {
+    const mismatches: ModelMismatch[] = [];
     const byName = new Map(model.intents.map((intent) => [intent.name, intent]));
     const names = [...byName.keys()];
     for (const name of this.router.intentNames) {
       if (name.startsWith('Clova.')) continue;
       const intent = byName.get(name);
       if (!intent) {
-        problems.push(
-          `the handler for intent "${name}" never runs: the interaction model has no such intent.${didYouMean(name, names)}`,
-        );
+        mismatches.push({
+          kind: 'handler-without-intent',
+          intent: name,
+          message: `the handler for intent "${name}" never runs: the interaction model has no such intent.${didYouMean(name, names)}`,
+        });
         continue;
       }
       const slots = Object.keys(intent.slots ?? {});
       for (const slot of Object.keys(this.router.intent(name)?.slots ?? {})) {
         if (!slots.includes(slot))
-          problems.push(
-            `intent "${name}" declares slot "${slot}", which the interaction model does not give it.${didYouMean(slot, slots)}`,
-          );
+          mismatches.push({
+            kind: 'slot-without-model-slot',
+            intent: name,
+            slot,
+            message: `intent "${name}" declares slot "${slot}", which the interaction model does not give it.${didYouMean(slot, slots)}`,
+          });
       }
     }
     for (const name of names) {
-      if (!this.router.intent(name))
-        problems.push(
-          `intent "${name}" of the interaction model has no handler: it gets the unhandled fallback.`,
-        );
+      // An intent that answers a dialog is handled while the dialog goes on.
+      if (!name.startsWith('Clova.') && !this.router.intent(name) && !this.dialogs.answeredBy(name))
+        mismatches.push({
+          kind: 'intent-without-handler',
+          intent: name,
+          message: `intent "${name}" of the interaction model has no handler: it gets the unhandled fallback.${didYouMean(name, this.router.intentNames)}`,
+        });
     }
-    for (const problem of problems) this.logger.warn(`cekit: ${problem}`);
-    return problems;
+    return mismatches;
+  }
+
+  /**
+   * `compareWithModel()`, logged: one warning per mismatch, with did-you-mean. Returns the messages.
+   * `createConversation({ target: app, model })` runs it.
+   */
+  checkAgainstModel(model: Parameters<Extension<T>['compareWithModel']>[0]): string[] {
+    const messages = this.compareWithModel(model).map((mismatch) => mismatch.message);
+    for (const message of messages) this.logger.warn(`cekit: ${message}`);
+    return messages;
   }
 
   /** CEK ended the session (user quit, timeout, error). Any speech is ignored by CEK; clean up here. */
@@ -355,7 +435,10 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
 
   /** Runs the matching handler; a promise when it is async, else undefined once its result is checked. */
   private route(ctx: Context<T>): unknown {
-    const route = this.router.match(ctx);
+    // A dialog going on (dialog.ts) answers its own turns first, and asks its question again when no
+    // handler matched; without one this is the router alone.
+    const dialog = this.dialogs.activeIn(ctx);
+    const route = dialog?.route ?? this.router.match(ctx) ?? dialog?.reask;
     if (route) {
       if (route.slots) ctx.slots = parseSlots(route.slots, ctx.intent?.slots);
       const result = route.handler(ctx);

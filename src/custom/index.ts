@@ -4,6 +4,7 @@ export {
   type ExtensionOptions,
   type FallbackTexts,
   type ModelOption,
+  type ModelMismatch,
 } from './extension.js';
 export {
   defineModel,
@@ -18,6 +19,22 @@ export {
   type IntentNameOf,
 } from './model.js';
 export { Context, type ExtensionTypes, type SessionOf, type UserOf } from './context.js';
+export type {
+  AnyHandlerContext,
+  Dialog,
+  DialogAnswers,
+  DialogContext,
+  DialogIntentName,
+  DialogKnownSlots,
+  DialogOptions,
+  DialogSlotOptions,
+  DialogSlots,
+  DialogSlotsOptions,
+  DialogSlotsShape,
+  DialogText,
+  TypedDialogSlotOptions,
+} from './dialog.js';
+export { DIALOG_STATE_KEY } from './dialog-state.js';
 export { UserAttributes } from './user-attributes.js';
 export type {
   Awaitable,

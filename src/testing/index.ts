@@ -81,6 +81,7 @@ export { storeConformance, type StoreCheck, type StoreConformanceOptions } from 
 export {
   defineInteractionModel,
   loadInteractionModel,
+  readModelJson,
   parseIntentTsv,
   parseSlotTypeTsv,
   parseSample,
@@ -91,6 +92,13 @@ export {
   type SlotTypeEntry,
   type SamplePart,
 } from './model.js';
+export {
+  lintInteractionModel,
+  type ModelProblem,
+  type ModelProblemCode,
+  type HandlerSource,
+  type LintOptions,
+} from './model-lint.js';
 export { createResolver, type Resolver, type Resolution, type NearMiss } from './resolve.js';
 export { normalizeUtterance } from './normalize.js';
 

@@ -91,6 +91,7 @@ describe('cekit init', () => {
         'cekit simulate http://127.0.0.1:3000/ --key .cekit/dev-key.pem --extension-id com.example.my-dice ' +
         '--model models/interaction-model.json --locale ja-JP',
       check: 'cekit check http://127.0.0.1:3000/ --key .cekit/dev-key.pem --extension-id com.example.my-dice',
+      types: 'cekit types models/interaction-model.json --out src/model.ts',
       test: 'tsc --noEmit && node --import tsx --test test/extension.test.ts',
       build: 'tsc -p tsconfig.build.json',
       start: 'node dist/server.js',

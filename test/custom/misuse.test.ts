@@ -157,7 +157,7 @@ describe('handlers against the interaction model', () => {
     expect(logger.entries.map((entry) => entry.message)).toEqual([
       'cekit: the handler for intent "OrderPizz" never runs: the interaction model has no such intent. Did you mean "OrderPizza"?',
       'cekit: intent "AskPrice" declares slot "siz", which the interaction model does not give it.',
-      'cekit: intent "OrderPizza" of the interaction model has no handler: it gets the unhandled fallback.',
+      'cekit: intent "OrderPizza" of the interaction model has no handler: it gets the unhandled fallback. Did you mean "OrderPizz"?',
     ]);
   });
 

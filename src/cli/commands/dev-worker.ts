@@ -167,14 +167,7 @@ async function sourceOf(
   name: string | undefined,
   options: object,
 ): Promise<EndpointSource> {
-  if (name !== undefined && !(name in loaded))
-    throw new UsageError(`The module has no export "${name}"; it exports: ${exportList(loaded)}`);
-  const candidates =
-    name !== undefined
-      ? [loaded[name]]
-      : loaded.default !== undefined
-        ? [loaded.default]
-        : Object.values(loaded);
+  const candidates = exportCandidates(loaded, name);
   const sources = candidates.filter(isSource);
   const factories = candidates.filter((value): value is Factory => typeof value === 'function');
   if (sources.length === 1) return sources[0]!;
@@ -192,6 +185,20 @@ async function sourceOf(
       'Either end it with `await serve(app)` (from cekit/node), or `export default app`, or export a factory: ' +
       '`export default (options) => createExtension({ ...options, extensionId })`.',
   );
+}
+
+/**
+ * The exports to look at, by cekit's conventions: the one named (`--export`), else the default export,
+ * else all of them. Shared with `cekit model check`, which looks for the extension the same way.
+ */
+export function exportCandidates(loaded: Record<string, unknown>, name: string | undefined): unknown[] {
+  if (name !== undefined && !(name in loaded))
+    throw new UsageError(`The module has no export "${name}"; it exports: ${exportList(loaded)}`);
+  return name !== undefined
+    ? [loaded[name]]
+    : loaded.default !== undefined
+      ? [loaded.default]
+      : Object.values(loaded);
 }
 
 const exportList = (loaded: Record<string, unknown>) => Object.keys(loaded).join(', ') || 'nothing';

@@ -2,7 +2,9 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadInteractionModel } from '../../testing/index.js';
 import { styleFor, UsageError, type CliIo } from '../io.js';
+import { generateModelModule } from '../model-module.js';
 import { ownPackage } from '../own-package.js';
 
 export const initHelp = `Usage: cekit init [dir] [--kind custom|home] [--extension-id <id>] [--language ja|en|ko] [--force]
@@ -36,6 +38,13 @@ const RENAMED: Record<string, string> = { gitignore: '.gitignore' };
 
 /** `name.<language>.ext` is copied for that language only, as `name.ext`. */
 const LANGUAGE_VARIANT = /^(.+)\.(ja|en|ko)(\.[^.]+)$/;
+
+/**
+ * A Custom project's model module: generated from its model rather than copied, so it is exactly what
+ * its `npm run types` script (`cekit types <MODEL_SOURCE> --out <MODEL_MODULE>`) writes.
+ */
+const MODEL_SOURCE = 'models/interaction-model.json';
+const MODEL_MODULE = 'src/model.ts';
 
 /** A valid Extension ID, and nothing that could break out of the JSON, TypeScript and shell it lands in. */
 const EXTENSION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
@@ -81,7 +90,9 @@ export async function init(args: string[], io: CliIo): Promise<number> {
 
   const cekit = await findCekit();
   const files = await planProject(cekit.templates, kind, language);
-  const existing = files.filter((file) => existsSync(join(target, file.path))).map((file) => file.path);
+  const generated = kind === 'custom' ? [MODEL_MODULE] : [];
+  const paths = [...files.map((file) => file.path), ...generated].sort();
+  const existing = paths.filter((path) => existsSync(join(target, path)));
   if (existing.length > 0 && !values.force)
     throw new UsageError(
       `${displayPath(io.cwd, target)} already has ${existing.join(', ')}; ` +
@@ -103,8 +114,13 @@ export async function init(args: string[], io: CliIo): Promise<number> {
     // 'wx' fails on a file created since the check above: never overwrite without --force.
     await writeFile(destination, text, { flag: values.force ? 'w' : 'wx' });
   }
+  if (generated.length > 0) {
+    const model = await loadInteractionModel(join(target, MODEL_SOURCE));
+    const [module] = generateModelModule(model, { source: MODEL_SOURCE, out: MODEL_MODULE });
+    await writeFile(join(target, MODEL_MODULE), module!.text, { flag: values.force ? 'w' : 'wx' });
+  }
 
-  io.stdout.write(report({ io, target, kind, language, extensionId, files }));
+  io.stdout.write(report({ io, target, kind, language, extensionId, paths }));
   return 0;
 }
 
@@ -172,9 +188,9 @@ function report(options: {
   kind: ProjectKind;
   language: ProjectLanguage;
   extensionId: string;
-  files: PlannedFile[];
+  paths: string[];
 }): string {
-  const { io, target, kind, language, extensionId, files } = options;
+  const { io, target, kind, language, extensionId, paths } = options;
   const style = styleFor(io.stdout, io.env);
   const where = displayPath(io.cwd, target);
   const what = kind === 'custom' ? 'a Custom extension' : 'a Clova Home extension';
@@ -191,7 +207,7 @@ function report(options: {
   return (
     `${style.green('Created')} ${what} in ${style.bold(where)} ` +
     `(${kind === 'custom' ? `Extension ID ${extensionId}, ` : ''}language ${language}):\n` +
-    files.map((file) => `  ${file.path}\n`).join('') +
+    paths.map((path) => `  ${path}\n`).join('') +
     `\nNext steps:\n${steps.map(line).join('')}` +
     `\nREADME.md says what every script does.\n`
   );

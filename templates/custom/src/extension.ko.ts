@@ -1,8 +1,10 @@
 /**
  * A dice roller, the CEK tutorial's first extension: it asks how many dice to roll, rolls them, and
- * answers the built-in help and cancel intents. The interaction model is models/interaction-model.json.
+ * answers the built-in help and cancel intents. The interaction model is models/interaction-model.json;
+ * src/model.ts is generated from it (`npm run types` after changing the model).
  */
 import { createExtension, type ExtensionOptions } from 'cekit';
+import { model } from './model.js';
 
 /** The Extension ID registered in the Clova developer console. */
 export const EXTENSION_ID = '__EXTENSION_ID__';
@@ -19,13 +21,15 @@ export default function createApp(options: Pick<ExtensionOptions, 'verify' | 'ex
     ...options,
     extensionId: options.extensionId ?? EXTENSION_ID,
     language: 'ko',
+    // The model types the handlers: app.intent() takes only its intents and the built-in ones.
+    model,
   });
 
   // ask() keeps the session open: the user's next words come back to this extension.
   app.launch((ctx) => ctx.ask('주사위를 던질게요. 몇 개 던질까요?', REPROMPT));
 
-  // The slot is typed: CLOVA.NUMBER in the model, a number here (undefined when the user gave none).
-  app.intent('ThrowDiceIntent', { slots: { diceCount: 'number' } }, (ctx) => {
+  // The slot is typed by the model: CLOVA.NUMBER there, a number here (undefined when the user gave none).
+  app.intent('ThrowDiceIntent', (ctx) => {
     const count = ctx.slots.diceCount ?? 1;
     if (!Number.isInteger(count) || count < 1 || count > MAX_DICE)
       return ctx.ask(`주사위는 1개부터 ${MAX_DICE}개까지 던질 수 있어요. 몇 개 던질까요?`, REPROMPT);
