@@ -5,6 +5,7 @@
  * @module
  */
 import type { InteractionModel, IntentModel } from '../testing/index.js';
+import { shellQuote } from './words.js';
 
 /** The languages the module can be written in, chosen by the output file's extension. */
 export type ModuleFormat = 'ts' | 'esm' | 'cjs';
@@ -311,7 +312,3 @@ const WIDE: [number, number][] = [
   [0x1f900, 0x1f9ff],
   [0x20000, 0x3fffd],
 ];
-
-function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
-}

@@ -113,3 +113,11 @@ function typedValue(raw: string): string | number | boolean {
   if (/^-?\d+(\.\d+)?$/.test(raw)) return Number(raw);
   return raw;
 }
+
+/**
+ * A word as a POSIX shell reads it back: as is when it holds only characters no shell treats
+ * specially, else in single quotes (a `'` inside written `'\''`). For commands printed to be pasted.
+ */
+export function shellQuote(text: string): string {
+  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
+}

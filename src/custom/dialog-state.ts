@@ -1,3 +1,4 @@
+import { isObject } from '../core/message-kind.js';
 import { slotValueTypes, type SlotValueType } from './protocol/index.js';
 
 /**
@@ -48,13 +49,13 @@ export function readDialogState(
   shapeOf: (intent: string) => DialogShape | undefined,
 ): DialogState | undefined {
   const raw = ownValue(attributes, DIALOG_STATE_KEY);
-  if (!isRecord(raw) || ownValue(raw, 'v') !== VERSION) return undefined;
+  if (!isObject(raw) || ownValue(raw, 'v') !== VERSION) return undefined;
   const intent = ownValue(raw, 'intent');
   if (typeof intent !== 'string') return undefined;
   const shape = shapeOf(intent);
   if (!shape) return undefined;
   const storedSlots = ownValue(raw, 'slots');
-  if (!isRecord(storedSlots)) return undefined;
+  if (!isObject(storedSlots)) return undefined;
   const slots = new Map<string, StoredSlot>();
   for (const name of shape.slotNames) {
     const slot = storedSlotFrom(ownValue(storedSlots, name));
@@ -110,7 +111,7 @@ export function storedSlotOfRequest(slot: {
 export function storedSlotOfValue(value: unknown): StoredSlot | undefined {
   if (typeof value === 'string') return { value };
   if (typeof value === 'number') return Number.isFinite(value) ? { value: String(value) } : undefined;
-  if (!isRecord(value)) return undefined;
+  if (!isObject(value)) return undefined;
   const text = ownValue(value, 'text');
   if (typeof text === 'string') {
     const type = ownValue(value, 'type');
@@ -124,7 +125,7 @@ export function storedSlotOfValue(value: unknown): StoredSlot | undefined {
 }
 
 function storedSlotFrom(raw: unknown): StoredSlot | undefined {
-  if (!isRecord(raw)) return undefined;
+  if (!isObject(raw)) return undefined;
   const value = ownValue(raw, 'value');
   const unit = ownValue(raw, 'unit');
   const valueType = ownValue(raw, 'valueType');
@@ -139,7 +140,7 @@ function storedSlotFrom(raw: unknown): StoredSlot | undefined {
 }
 
 function askedFrom(raw: unknown, shape: DialogShape): Asked | undefined {
-  if (!isRecord(raw)) return undefined;
+  if (!isObject(raw)) return undefined;
   const slot = ownValue(raw, 'slot');
   if (typeof slot === 'string') return shape.slotNames.includes(slot) ? { slot } : undefined;
   return ownValue(raw, 'confirm') === true && shape.confirms ? { confirm: true } : undefined;
@@ -147,10 +148,6 @@ function askedFrom(raw: unknown, shape: DialogShape): Asked | undefined {
 
 function isValueType(value: unknown): value is SlotValueType {
   return typeof value === 'string' && (slotValueTypes as readonly string[]).includes(value);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Own properties only: a key such as `constructor` or `__proto__` must not reach a prototype. */

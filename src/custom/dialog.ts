@@ -24,7 +24,7 @@ import { didYouMean } from '../core/did-you-mean.js';
 import type { Awaitable, BuiltinIntent, CheckedIntentName, Handler, HandlerResult } from './handlers.js';
 import type { ExtensionModel, ModelOf, ModelSlots } from './model.js';
 import type { Route } from './router.js';
-import { SLOT_KINDS, SlotView, type SlotSpec, type SlotValueOf } from './slots.js';
+import { parseSlot, type SlotSpec, type SlotValueOf } from './slots.js';
 import type { SpeechInput } from './speech.js';
 
 // ---- public types -------------------------------------------------------------------------
@@ -568,9 +568,7 @@ export class Dialogs<T extends ExtensionTypes> {
 }
 
 function parse(slot: SlotConfig, stored: StoredSlot): unknown {
-  const view = new SlotView({ name: slot.name, ...stored });
-  const value = typeof slot.spec === 'function' ? slot.spec(view) : SLOT_KINDS[slot.spec](view);
-  return value ?? undefined;
+  return parseSlot(slot.spec, { name: slot.name, ...stored });
 }
 
 function speech(text: LooseText, ctx: LooseContext): SpeechInput {

@@ -104,10 +104,14 @@ export function parseSlots(
       out[name] = undefined;
       continue;
     }
-    const spec = declared[name]!;
-    const view = new SlotView(slot);
-    const value = typeof spec === 'function' ? spec(view) : SLOT_KINDS[spec](view);
-    out[name] = value ?? undefined;
+    out[name] = parseSlot(declared[name]!, slot);
   }
   return out;
+}
+
+/** One slot by its spec; `undefined` when it does not parse (a parser's `null` included). */
+export function parseSlot(spec: SlotSpec, slot: Slot): unknown {
+  const view = new SlotView(slot);
+  const value = typeof spec === 'function' ? spec(view) : SLOT_KINDS[spec](view);
+  return value ?? undefined;
 }

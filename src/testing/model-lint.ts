@@ -1,6 +1,7 @@
 import { closestName, didYouMean } from '../core/did-you-mean.js';
+import { isObject } from '../core/message-kind.js';
 import type { ModelMismatch } from '../custom/extension.js';
-import { BUILTIN_SLOT_TYPES, isBuiltinSlotType } from '../custom/model.js';
+import { BUILTIN_SLOT_TYPES, isBuiltinSlotType, type BuiltinSlotType } from '../custom/model.js';
 import type { InteractionModel, IntentModel, ModelJson, SamplePart, SlotTypeEntry } from './model.js';
 import { compactOf } from './normalize.js';
 import { createResolver } from './resolve.js';
@@ -67,6 +68,15 @@ export type ModelProblemCode =
   | 'HANDLER_SLOT_UNKNOWN'
   | 'MODEL_UNREADABLE';
 
+/**
+ * Errors only the linter reports: `defineInteractionModel()` has always accepted models with them (and
+ * throws for every other error, the first one found).
+ */
+export const LINT_ONLY_ERRORS: ReadonlySet<ModelProblemCode> = new Set([
+  'INTENT_NO_SAMPLES',
+  'DUPLICATE_SAMPLE',
+]);
+
 /** One problem of an interaction model, with where it is: the intent, slot, slot type and sample involved. */
 export interface ModelProblem {
   code: ModelProblemCode;
@@ -103,7 +113,7 @@ const STRAY_MARKER = /<\/?[A-Za-z_][\w.-]*>|\{[^{}]*\}?|\}/;
  * example. Types that pass the spoken text through (places, holidays...) get a plausible word anyway, so
  * the sentence reads naturally in the messages.
  */
-const BUILTIN_EXAMPLES: Record<string, string> = {
+const BUILTIN_EXAMPLES: Record<BuiltinSlotType, string> = {
   'CLOVA.JP_ADDRESS_KEN': '東京都',
   'CLOVA.JP_ADDRESS_SHI': '横浜市',
   'CLOVA.JP_ADDRESS_KU': '渋谷区',
@@ -144,8 +154,11 @@ const KO_ADDRESS_EXAMPLE = '서울';
 
 /** The example value a built-in slot type is said with (exported for the tests that check each one reads). */
 export const builtinExample = (type: string): string | undefined =>
-  BUILTIN_EXAMPLES[type] ??
-  (isBuiltinSlotType(type) && type.startsWith('CLOVA.KO_ADDRESS_') ? KO_ADDRESS_EXAMPLE : undefined);
+  Object.hasOwn(BUILTIN_EXAMPLES, type)
+    ? BUILTIN_EXAMPLES[type as BuiltinSlotType]
+    : isBuiltinSlotType(type) && type.startsWith('CLOVA.KO_ADDRESS_')
+      ? KO_ADDRESS_EXAMPLE
+      : undefined;
 
 /** Splits a sample into literal text and slot placeholders, accepting `{slot}` and `<slot>text</slot>`. */
 export function parseSample(source: string): SamplePart[] {
@@ -162,8 +175,6 @@ export function parseSample(source: string): SamplePart[] {
 
 const INTENT_KEYS = ['name', 'slots', 'samples'];
 const MODEL_KEYS = ['intents', 'slotTypes', 'fallbackIntent'];
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** The problem without its code and severity: where it is, and what. */
 type Found = Omit<ModelProblem, 'code' | 'severity'>;
@@ -173,32 +184,26 @@ export interface ExaminedModel {
   /** The model of what is valid: intents with their usable samples, slots with known types. */
   model: InteractionModel;
   problems: ModelProblem[];
-  /** The problems `defineInteractionModel()` refuses a model for (it always has, with these messages). */
-  enforced: ReadonlySet<ModelProblem>;
   /** Every intent name and the slots it declares, whatever their validity (for handler checks). */
   declared: { name: string; slots: Record<string, unknown> }[];
 }
 
 /**
  * One pass over the JSON form: every problem that needs no resolver, in the order
- * `defineInteractionModel()` has always checked them, so its first enforced problem is the `ModelError`
- * it used to throw.
+ * `defineInteractionModel()` has always checked them, so its first error outside `LINT_ONLY_ERRORS` is
+ * the `ModelError` it used to throw.
  */
 export function examineModel(json: unknown): ExaminedModel {
   const problems: ModelProblem[] = [];
-  const enforced = new Set<ModelProblem>();
   const model: InteractionModel = { intents: [], slotTypes: {}, fallbackIntent: false };
   const declared: ExaminedModel['declared'] = [];
-  const add = (code: ModelProblemCode, severity: ModelProblem['severity'], found: Found, strict = false) => {
-    const problem: ModelProblem = { code, severity, ...found };
-    problems.push(problem);
-    if (strict) enforced.add(problem);
-  };
+  const add = (code: ModelProblemCode, severity: ModelProblem['severity'], found: Found) =>
+    problems.push({ code, severity, ...found });
   const error = (code: ModelProblemCode, message: string, where: Omit<Found, 'message'> = {}) =>
-    add(code, 'error', { ...where, message }, true);
+    add(code, 'error', { ...where, message });
   const warn = (code: ModelProblemCode, message: string, where: Omit<Found, 'message'> = {}) =>
     add(code, 'warning', { ...where, message });
-  const result = () => ({ model, problems, enforced, declared });
+  const result = () => ({ model, problems, declared });
 
   /** A key the JSON form does not have (`sample`, `slotType`…) would be ignored silently: refuse it. */
   const checkKeys = (
@@ -364,10 +369,11 @@ export function examineModel(json: unknown): ExaminedModel {
       if (fine) samples.push({ source, parts });
     }
     if (samplesValid && sources.length === 0)
-      add('INTENT_NO_SAMPLES', 'error', {
-        ...at,
-        message: `${where} has no sample utterances: no sentence can reach it (CEK needs at least one to build the model)`,
-      });
+      error(
+        'INTENT_NO_SAMPLES',
+        `${where} has no sample utterances: no sentence can reach it (CEK needs at least one to build the model)`,
+        at,
+      );
     if (slotsValid) {
       for (const slot of Object.keys(slots)) {
         if (!used.has(slot) && sources.length > 0)

@@ -1,7 +1,8 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { didYouMean } from '../core/did-you-mean.js';
-import { examineModel } from './model-lint.js';
+import { isObject } from '../core/message-kind.js';
+import { examineModel, LINT_ONLY_ERRORS } from './model-lint.js';
 
 export { BUILTIN_SLOT_TYPES } from '../custom/model.js';
 export { parseSample } from './model-lint.js';
@@ -70,8 +71,10 @@ export class ModelError extends Error {
  * instead of the first.
  */
 export function defineInteractionModel(json: ModelJson): InteractionModel {
-  const { model, problems, enforced } = examineModel(json);
-  const first = problems.find((problem) => enforced.has(problem));
+  const { model, problems } = examineModel(json);
+  const first = problems.find(
+    (problem) => problem.severity === 'error' && !LINT_ONLY_ERRORS.has(problem.code),
+  );
   if (first) throw new ModelError(first.message);
   return model;
 }
@@ -192,6 +195,3 @@ export async function readModelJson(path: string): Promise<ModelJson> {
 export async function loadInteractionModel(path: string): Promise<InteractionModel> {
   return defineInteractionModel(await readModelJson(path));
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);

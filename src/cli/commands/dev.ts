@@ -1,14 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, watch, type FSWatcher } from 'node:fs';
-import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startConsole, type RunningConsole } from '../../console/server.js';
 import { ConsoleSession } from '../../console/session.js';
 import { loadInteractionModel, type InteractionModel } from '../../testing/index.js';
 import { DEV_KEY_PATH, devKey, publicKeyPathOf } from '../keys.js';
 import { parsePort, readFlagged, styleFor, UsageError, type CliIo, type Style } from '../io.js';
+import { resolveFromProjectOrCekit, TS_MODULE } from '../tsx.js';
 import { CANNOT_LISTEN, type WorkerReady } from './dev-worker.js';
 
 export const devHelp = `Usage: cekit dev <module> [--port <n>] [--host <addr>] [--trust-cek] [--export <name>] [--extension-id <id>] [--model <path>]
@@ -41,7 +41,6 @@ const IGNORED = /(^|[/\\])(node_modules|\.git|\.cekit|dist|coverage)([/\\]|$)/;
 /** What a reload is for: code, JSON (package.json, models) and TSV models, .env; not logs, swap files or output. */
 const WATCHED = /\.([mc]?[jt]sx?|json|tsv)$|(^|[/\\])\.env$/;
 const relevant = (file: string) => WATCHED.test(file) && !IGNORED.test(file);
-const TS_MODULE = /\.(m|c)?tsx?$/;
 
 /** The parent side of `cekit dev`: keeps a worker process serving the module, restarts it on change. */
 export async function dev(args: string[], io: CliIo, cliPath: string): Promise<number> {
@@ -246,13 +245,8 @@ function watchTree(root: string, onChange: (file: string) => void): FSWatcher[] 
 
 /** tsx from the project (or next to cekit), as a file URL so the worker finds it from any cwd. */
 function tsxLoader(cwd: string): string {
-  for (const base of [join(cwd, 'package.json'), fileURLToPath(import.meta.url)]) {
-    try {
-      return pathToFileURL(createRequire(base).resolve('tsx')).href;
-    } catch {
-      // Not installed there; try the next place.
-    }
-  }
+  const [tsx] = resolveFromProjectOrCekit(cwd, 'tsx');
+  if (tsx !== undefined) return pathToFileURL(tsx).href;
   throw new UsageError(
     'TypeScript modules need tsx: npm install -D tsx (or point cekit dev at built JavaScript)',
   );

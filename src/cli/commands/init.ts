@@ -6,6 +6,7 @@ import { loadInteractionModel } from '../../testing/index.js';
 import { styleFor, UsageError, type CliIo } from '../io.js';
 import { generateModelModule } from '../model-module.js';
 import { ownPackage } from '../own-package.js';
+import { shellQuote } from '../words.js';
 
 export const initHelp = `Usage: cekit init [dir] [--kind custom|home] [--extension-id <id>] [--language ja|en|ko] [--force]
 
@@ -218,8 +219,4 @@ function displayPath(cwd: string, target: string): string {
   const path = relative(cwd, target);
   if (path === '') return '.';
   return path.startsWith('..') ? target : path;
-}
-
-function shellQuote(text: string): string {
-  return /^[\w@%+=:,./-]+$/.test(text) ? text : `'${text.replaceAll("'", `'\\''`)}'`;
 }

@@ -1,7 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { closeDevSession, devSession, openDevSession, type DevSession } from '../../core/dev-session.js';
 import { silentLogger } from '../../core/logger.js';
@@ -15,6 +14,7 @@ import {
   type ModelProblem,
 } from '../../testing/index.js';
 import { styleFor, UsageError, type CliIo, type Style } from '../io.js';
+import { resolveFromProjectOrCekit, TS_MODULE } from '../tsx.js';
 import { exportCandidates } from './dev-worker.js';
 
 export const modelHelp = `Usage: cekit model check <model> [--extension <module>] [--export <name>] [--json] [--strict]
@@ -225,8 +225,6 @@ async function loadExtension(path: string, name: string | undefined, cwd: string
   );
 }
 
-const TS_MODULE = /\.(m|c)?tsx?$/;
-
 /**
  * Imports a module without letting it serve: while it loads, a dev session (the hook `cekit dev` uses to
  * place a module's server) refuses the address, so a `serve()` at import fails before listening. A
@@ -250,13 +248,7 @@ type TsImport = (specifier: string, parent: string) => Promise<Record<string, un
 
 /** tsx's scoped importer from the project (or next to cekit): it loads one module graph as TypeScript. */
 async function tsxImport(cwd: string): Promise<TsImport> {
-  for (const base of [join(cwd, 'package.json'), fileURLToPath(import.meta.url)]) {
-    let manifest: string;
-    try {
-      manifest = createRequire(base).resolve('tsx/package.json');
-    } catch {
-      continue; // Not installed there; try the next place.
-    }
+  for (const manifest of resolveFromProjectOrCekit(cwd, 'tsx/package.json')) {
     // The ESM build of `tsx/esm/api` (require.resolve() would give the CommonJS one, which cannot load
     // its own ESM half from here): read its path from the package's exports.
     const { exports } = JSON.parse(await readFile(manifest, 'utf8')) as {
