@@ -15,6 +15,7 @@ export const entries = {
   'storage/postgres': 'src/storage/postgres.ts',
   'testing/index': 'src/testing/index.ts',
   'home/index': 'src/home/index.ts',
+  'clova-sdk/index': 'src/clova-sdk/index.ts',
 };
 
 // Executables (package.json "bin"), not importable subpaths: ESM only, self-contained, no declarations.

@@ -12,9 +12,10 @@
  * @module
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { toEndpoint, type Endpoint, type EndpointSource } from '../core/endpoint.js';
+import { toEndpoint, type EndpointSource } from '../core/endpoint.js';
 import { resolveLogger, type Logger } from '../core/logger.js';
 import {
+  answerNodeRequest,
   bodyAlreadyParsed,
   declaredLength,
   DEFAULT_BODY_TIMEOUT_MS,
@@ -97,7 +98,7 @@ export function toExpressHandler(
         );
         return;
       }
-      answer(endpoint, req, res, kept, receivedAt);
+      answerNodeRequest(endpoint, req, res, kept, receivedAt);
       return;
     }
     // Refuse a declared oversize body before reading a byte of it.
@@ -108,7 +109,7 @@ export function toExpressHandler(
     }
     readStream(req, limit, bodyTimeout).then(
       (body) => {
-        if (Buffer.isBuffer(body)) answer(endpoint, req, res, body, receivedAt);
+        if (Buffer.isBuffer(body)) answerNodeRequest(endpoint, req, res, body, receivedAt);
         else writeResponse(res, unfinishedBodyResponse(body, method, req.headers, limit), 'linger');
       },
       // The body stream broke (client gone, bad framing): a refusal like any other, never a 500.
@@ -159,7 +160,7 @@ export function toExpressErrorHandler(
     const method = req.method ?? 'GET';
     const kept = keptBytes(req.rawBody);
     if (refused.type === 'entity.parse.failed' && kept !== undefined) {
-      return answer(endpoint, req, res, kept, performance.now());
+      return answerNodeRequest(endpoint, req, res, kept, performance.now());
     }
     if (refused.status === 413) {
       if (!warnedAboutLimit && typeof refused.limit === 'number' && refused.limit < limit) {
@@ -244,20 +245,4 @@ interface RouterLike {
 export function keepRawBody(req: IncomingMessage, _res: unknown, buffer: Buffer): void {
   // Through `unknown`: a package may have typed `rawBody` on IncomingMessage as a string.
   (req as { rawBody?: unknown }).rawBody = buffer;
-}
-
-/** The core's answer for `body`, written when ready; the endpoint never rejects, but a 4xx if it did. */
-function answer(
-  endpoint: Endpoint,
-  req: ExpressLikeRequest,
-  res: ServerResponse,
-  body: Uint8Array,
-  receivedAt: number,
-): void {
-  const response = endpoint.handle({ method: req.method ?? 'GET', headers: req.headers, body, receivedAt });
-  if (!('then' in response)) return writeResponse(res, response);
-  response.then(
-    (ready) => writeResponse(res, ready),
-    () => writeResponse(res, rejectionResponse('INVALID_MESSAGE')),
-  );
 }

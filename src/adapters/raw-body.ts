@@ -10,7 +10,7 @@ import type { Readable } from 'node:stream';
 import { checkContentType } from '../core/content-type.js';
 import { REJECTIONS, RejectionError, type RejectionCode } from '../core/errors.js';
 import { readHeader, singleHeader, type HeaderSource } from '../core/headers.js';
-import type { RawResponse } from '../core/endpoint.js';
+import type { Endpoint, RawResponse } from '../core/endpoint.js';
 import type { Logger } from '../core/logger.js';
 
 const UTF8 = new TextEncoder();
@@ -146,6 +146,31 @@ export function lingerOnClose(res: ServerResponse, lingerMs = 2000): void {
     setTimeout(stop, lingerMs).unref();
     this.once('end', stop);
   };
+}
+
+/**
+ * The core's answer for `body`, written on `res` when ready. The endpoint never rejects; a 4xx if it
+ * did. `req` rides along as the request's `native` object, for dispatchers that need it.
+ */
+export function answerNodeRequest(
+  endpoint: Endpoint,
+  req: IncomingMessage,
+  res: ServerResponse,
+  body: Uint8Array,
+  receivedAt: number,
+): void {
+  const response = endpoint.handle({
+    method: req.method ?? 'GET',
+    headers: req.headers,
+    body,
+    receivedAt,
+    native: req,
+  });
+  if (!('then' in response)) return writeResponse(res, response);
+  response.then(
+    (ready) => writeResponse(res, ready),
+    () => writeResponse(res, rejectionResponse('INVALID_MESSAGE')),
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { DispatchContext } from './dispatcher.js';
+import type { RawRequest } from './endpoint.js';
 import type { MessageKind } from './message-kind.js';
 
 /**
@@ -10,12 +11,14 @@ export class BudgetContext implements DispatchContext {
   readonly kind: MessageKind;
   readonly receivedAt: number;
   readonly deadline: number;
+  readonly request: RawRequest | undefined;
   #controller: AbortController | undefined;
   #reason: unknown;
   #aborted = false;
 
-  constructor(kind: MessageKind, receivedAt: number, budgetMs: number) {
+  constructor(kind: MessageKind, receivedAt: number, budgetMs: number, request?: RawRequest) {
     this.kind = kind;
+    this.request = request;
     this.receivedAt = receivedAt;
     this.deadline = receivedAt + budgetMs;
   }

@@ -1,3 +1,4 @@
+import type { RawRequest } from './endpoint.js';
 import type { MessageKind } from './message-kind.js';
 
 /** What the endpoint knows about a request once it has been verified and parsed. */
@@ -18,6 +19,11 @@ export interface DispatchContext {
    * contexts built outside the endpoint.
    */
   readonly deadline?: number;
+  /**
+   * The request exactly as the transport handed it to the endpoint (same object), for dispatchers
+   * that must find what their adapter attached to it. Optional for contexts built outside the endpoint.
+   */
+  readonly request?: RawRequest;
 }
 
 /**

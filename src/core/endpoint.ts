@@ -27,6 +27,11 @@ export interface RawRequest {
    * Default: when `handle` is called.
    */
   receivedAt?: number;
+  /**
+   * The transport's own request object (Node's `IncomingMessage` from the Express adapter), passed
+   * through untouched to the dispatcher as `context.request.native`. The endpoint never reads it.
+   */
+  native?: unknown;
 }
 
 /** What the transport writes back. `body` is always JSON text. */
@@ -150,9 +155,9 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
     } catch (error) {
       return reject(unverified(error), undefined, arrival);
     }
-    if (pending === undefined) return answerVerified(request.body, arrival);
+    if (pending === undefined) return answerVerified(request, arrival);
     return pending.then(
-      () => answerVerified(request.body, arrival),
+      () => answerVerified(request, arrival),
       (error: unknown) => reject(unverified(error), undefined, arrival),
     );
   }
@@ -171,11 +176,11 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
   }
 
   /** Steps 5-8: parse, route by kind, check the applicationId and the shape; then dispatch. */
-  function answerVerified(body: Uint8Array, arrival: Arrival): RawResponse | Promise<RawResponse> {
+  function answerVerified(request: RawRequest, arrival: Arrival): RawResponse | Promise<RawResponse> {
     let message: Record<string, unknown> | undefined;
     let kind: MessageKind;
     try {
-      message = parseJsonBody(body);
+      message = parseJsonBody(request.body);
       kind = servedKind(message);
       dispatcher.validate?.(message);
     } catch (error) {
@@ -183,7 +188,10 @@ export function createEndpoint(options: EndpointOptions): Endpoint {
     }
     const verified = message;
     report.dispatched(arrival, kind, verified);
-    const json = dispatchWithinBudget(verified, new BudgetContext(kind, arrival.receivedAt, budgetMs));
+    const json = dispatchWithinBudget(
+      verified,
+      new BudgetContext(kind, arrival.receivedAt, budgetMs, request),
+    );
     return typeof json === 'string'
       ? accepted(json, verified, kind, arrival)
       : json.then((text) => accepted(text, verified, kind, arrival));

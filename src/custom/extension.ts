@@ -431,6 +431,17 @@ export class Extension<T extends ExtensionTypes = ExtensionTypes> implements Dis
     return describeRequest(message);
   }
 
+  /**
+   * Whether one of this extension's handlers (or a dialog in progress) would answer `message`,
+   * rather than the unhandled fallback. For sharing one endpoint with another dispatcher that takes
+   * the rest, as `cekit/clova-sdk` does during a migration. Predicates of `app.on()` run here too.
+   */
+  handles(message: Record<string, unknown>, context: DispatchContext): boolean {
+    const request = message as CustomRequest;
+    const ctx = new Context<T>(request, this.languageOf(request), context, this.logger, undefined, undefined);
+    return this.dialogs.activeIn(ctx) !== undefined || this.router.match(ctx) !== undefined;
+  }
+
   // ---- internals --------------------------------------------------------------------------
 
   /** Runs the matching handler; a promise when it is async, else undefined once its result is checked. */

@@ -1,0 +1,78 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DispatchContext, Dispatcher } from '../core/dispatcher.js';
+import { builtinFallback } from '../core/fallback.js';
+import { parseCustomRequest } from '../custom/protocol/validate.js';
+import { describeRequest } from '../custom/describe-request.js';
+
+/**
+ * How `Middleware()` and the skill's `handle()` share one request. The SDK's pattern is
+ * `app.post('/clova', Middleware({ applicationId }), skill.handle())`: the middleware checks, the
+ * handler answers. In cekit one endpoint does both, so that a request is verified, answered, timed
+ * and logged by one pipeline. The middleware's endpoint dispatches to {@link handoverDispatcher}, which
+ * sets `req.body` to the verified request and calls `next()`; the skill's handler finds the handover
+ * on `req` and settles it with its answer, which the middleware's endpoint then sends (or replaces
+ * with the fallback when it throws or misses the response budget).
+ *
+ * A handler after the middleware that is not a skill's answers by itself; the handover then settles
+ * when the response is finished, so the endpoint's budget timer stops and nothing is written twice.
+ */
+export interface Handover {
+  readonly message: Record<string, unknown>;
+  readonly context: DispatchContext;
+  /** Settles the endpoint's dispatch with the answer (a value or a promise of one). */
+  answer(reply: unknown): void;
+  /** Settles it with a failure: the endpoint answers with the fallback. */
+  fail(error: unknown): void;
+}
+
+/** A registered symbol: the middleware and the handler may come from different copies of cekit. */
+const HANDOVER = Symbol.for('cekit.clova-sdk.handover');
+
+type Carrier = IncomingMessage & { body?: unknown; [HANDOVER]?: Handover };
+
+/** What the middleware registered for a request it is checking: where to hand it over. */
+export interface PendingRequest {
+  res: ServerResponse;
+  next: (error?: unknown) => void;
+}
+
+/** The middleware's dispatcher: verified messages go down the Express chain, answers come back. */
+export function handoverDispatcher(pending: WeakMap<object, PendingRequest>): Dispatcher {
+  return {
+    kinds: ['custom'],
+    validate: (message) => void parseCustomRequest(message),
+    describe: describeRequest,
+    dispatch(message, context) {
+      const req = context.request?.native as Carrier | undefined;
+      const link = req === undefined ? undefined : pending.get(req);
+      if (req === undefined || link === undefined)
+        throw new Error('cekit/clova-sdk: the request is not one this middleware is checking');
+      pending.delete(req);
+      return new Promise((resolve, reject) => {
+        const settleOnce = (settle: () => void) => {
+          if (req[HANDOVER] === undefined) return;
+          delete req[HANDOVER];
+          settle();
+        };
+        req[HANDOVER] = {
+          message,
+          context,
+          answer: (reply) => settleOnce(() => resolve(reply)),
+          fail: (error) => settleOnce(() => reject(error)),
+        };
+        // Answered by a handler that is not a skill's (or the client left): stop waiting. The
+        // placeholder is never written, the response having been sent already.
+        const answeredElsewhere = () => settleOnce(() => resolve(builtinFallback('custom', message)));
+        link.res.once('finish', answeredElsewhere);
+        link.res.once('close', answeredElsewhere);
+        req.body = message;
+        link.next();
+      });
+    },
+  };
+}
+
+/** The handover waiting on `req`, if a middleware verified it (settling it removes it). */
+export function takeHandover(req: object): Handover | undefined {
+  return (req as Carrier)[HANDOVER];
+}
