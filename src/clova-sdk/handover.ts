@@ -76,3 +76,16 @@ export function handoverDispatcher(pending: WeakMap<object, PendingRequest>): Di
 export function takeHandover(req: object): Handover | undefined {
   return (req as Carrier)[HANDOVER];
 }
+
+/**
+ * The SDK read a body that `bodyParser.raw()` or `.text()` left in `req.body` as the bytes to
+ * verify; so do the middleware and the handler, by moving them to `req.rawBody`, where cekit's
+ * Express adapter finds kept bytes. A parsed object is never taken for bytes.
+ */
+export function adoptBodyBytes(req: object): void {
+  // Through `unknown`: a package may have typed `rawBody` on IncomingMessage as a string.
+  const carrier = req as { body?: unknown; rawBody?: unknown };
+  if (carrier.rawBody === undefined && (typeof carrier.body === 'string' || Buffer.isBuffer(carrier.body))) {
+    carrier.rawBody = carrier.body;
+  }
+}

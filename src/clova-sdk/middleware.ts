@@ -2,12 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createEndpoint } from '../core/endpoint.js';
 import { ConfigurationError } from '../core/errors.js';
 import { toExpressHandler } from '../adapters/express.js';
-import { handoverDispatcher, type PendingRequest } from './handover.js';
+import { adoptBodyBytes, handoverDispatcher, type PendingRequest } from './handover.js';
 import { canBuildEndpoint, resolveOptions, type ShimEndpointOptions } from './options.js';
 import type { Clova } from './types.js';
 
-/** `Middleware()`'s options: the SDK's `{ applicationId }`, and any of cekit's endpoint options. */
-export type MiddlewareOptions = Clova.MiddlewareOptions & ShimEndpointOptions;
+/**
+ * `Middleware()`'s options: the SDK's `{ applicationId }` (one Extension ID, or several), and any of
+ * cekit's endpoint options.
+ */
+export interface MiddlewareOptions extends ShimEndpointOptions {
+  applicationId: string | readonly string[];
+}
 
 /**
  * The SDK's verifying middleware, on cekit's endpoint: `app.post('/clova', Middleware({
@@ -33,22 +38,14 @@ export function Middleware(options: MiddlewareOptions): Clova.Middleware {
   }
   const pending = new WeakMap<object, PendingRequest>();
   const endpoint = createEndpoint({ ...resolved.endpoint, dispatcher: handoverDispatcher(pending) });
-  const serve = toExpressHandler(endpoint, { logger: resolved.logger });
+  const serve = toExpressHandler(endpoint, resolved.express);
 
   return function clovaMiddleware(
     req: IncomingMessage,
     res: ServerResponse,
     next: (error?: unknown) => void,
   ) {
-    // The SDK read a body that bodyParser.raw()/text() left in req.body: those are the bytes.
-    // Through `unknown`: a package may have typed `rawBody` on IncomingMessage as a string.
-    const carrier = req as { body?: unknown; rawBody?: unknown };
-    if (
-      carrier.rawBody === undefined &&
-      (typeof carrier.body === 'string' || Buffer.isBuffer(carrier.body))
-    ) {
-      carrier.rawBody = carrier.body;
-    }
+    adoptBodyBytes(req);
     pending.set(req, { res, next });
     serve(req, res);
   };

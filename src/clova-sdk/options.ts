@@ -15,6 +15,11 @@ export interface ShimEndpointOptions extends Omit<EndpointOptions, 'dispatcher' 
    * The SDK's name for cekit's `extensionId`.
    */
   applicationId?: string | readonly string[];
+  /**
+   * Longest a client may take to send the body once its headers arrived (Express): a slower body gets
+   * `408 REQUEST_TIMEOUT`. Default 10 s.
+   */
+  bodyTimeoutMs?: number;
 }
 
 /** What the shim's endpoints are built from: cekit's options, the opt-out resolved. */
@@ -23,6 +28,8 @@ export interface ResolvedOptions {
   /** Verification is off (explicitly): pre-parsed and direct-invocation bodies are then accepted. */
   unverified: boolean;
   logger: Logger;
+  /** The Express adapter's options. */
+  express: { logger: Logger; bodyTimeoutMs?: number };
 }
 
 /**
@@ -32,7 +39,7 @@ export interface ResolvedOptions {
  * SDK's handler checked none), which the endpoint also logs.
  */
 export function resolveOptions(options: ShimEndpointOptions = {}): ResolvedOptions {
-  const { applicationId, ...rest } = options;
+  const { applicationId, bodyTimeoutMs, ...rest } = options;
   const logger = resolveLogger(options.logger, options.redact);
   const fromEnv = options.verify === undefined && environment(VERIFY_ENV) === 'false';
   const unverified = options.verify === false || fromEnv;
@@ -47,6 +54,7 @@ export function resolveOptions(options: ShimEndpointOptions = {}): ResolvedOptio
     },
     unverified,
     logger,
+    express: { logger, ...(bodyTimeoutMs !== undefined ? { bodyTimeoutMs } : {}) },
   };
 }
 

@@ -19,7 +19,7 @@ import { describeRequest } from '../custom/describe-request.js';
 import type { Extension } from '../custom/extension.js';
 import { parseCustomRequest } from '../custom/protocol/validate.js';
 import { Context } from './context.js';
-import { takeHandover } from './handover.js';
+import { adoptBodyBytes, takeHandover } from './handover.js';
 import {
   canBuildEndpoint,
   resolveOptions,
@@ -132,7 +132,7 @@ export class SkillConfigurator implements Dispatcher, Clova.SkillConfigurator<Co
   handle(): ExpressRequestHandler {
     const endpoint = this.#buildEndpoint();
     const verifyAlone =
-      endpoint === undefined ? undefined : toExpressHandler(endpoint, { logger: this.#logger });
+      endpoint === undefined ? undefined : toExpressHandler(endpoint, this.#options.express);
     const alreadyParsed = bodyAlreadyParsed(this.#logger, PARSED_FIX);
     let warnedNoId = false;
 
@@ -146,6 +146,7 @@ export class SkillConfigurator implements Dispatcher, Clova.SkillConfigurator<Co
         }
         return;
       }
+      adoptBodyBytes(req);
       const parsedWithoutBytes = streamConsumed(req) && keptBytes(req.rawBody) === undefined;
       if (parsedWithoutBytes && endpoint !== undefined && this.#options.unverified) {
         // Explicitly unverified: the parsed body is all there is, and nothing is checked against it.

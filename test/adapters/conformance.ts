@@ -51,19 +51,24 @@ export interface Served {
 export interface HarnessOptions {
   /** The adapter's bound on a body that never finishes (`serve()`'s `requestTimeoutMs`). */
   bodyTimeoutMs?: number;
+  /**
+   * The dispatcher behind the endpoint, for harnesses that build their endpoint themselves from
+   * {@link TEST_ENDPOINT_OPTIONS} (cekit/clova-sdk); the others serve the endpoint they are given.
+   */
+  dispatcher: Dispatcher;
 }
 
 /** A scenario where something read the body before the adapter. */
 export interface PreParsedScenario {
   name: string;
-  serve(endpoint: Endpoint): Promise<Served>;
+  serve(endpoint: Endpoint, options: HarnessOptions): Promise<Served>;
   /** `core`: the adapter still got the exact bytes; `refused`: it answered BODY_ALREADY_PARSED. */
   expect: 'core' | 'refused';
 }
 
 export interface AdapterHarness {
   name: string;
-  serve(endpoint: Endpoint, options?: HarnessOptions): Promise<Served>;
+  serve(endpoint: Endpoint, options: HarnessOptions): Promise<Served>;
   /** False for transports without a streamed body (Lambda events). */
   streams: boolean;
   /**
@@ -101,16 +106,16 @@ export function countingDispatcher(): Dispatcher & { calls: number } {
 }
 
 /** The configuration the issue asks for: bundled JP key, no key download, the vectors' Extension ID. */
+export const TEST_ENDPOINT_OPTIONS = {
+  verify: { keyUrl: false },
+  extensionId: EXTENSION_ID,
+  bodyLimit: BODY_LIMIT,
+  logger: silentLogger,
+  requestLog: false,
+} as const satisfies Omit<EndpointOptions, 'dispatcher'>;
+
 export function testEndpoint(dispatcher: Dispatcher, extra: Partial<EndpointOptions> = {}): Endpoint {
-  return createEndpoint({
-    dispatcher,
-    verify: { keyUrl: false },
-    extensionId: EXTENSION_ID,
-    bodyLimit: BODY_LIMIT,
-    logger: silentLogger,
-    requestLog: false,
-    ...extra,
-  });
+  return createEndpoint({ dispatcher, ...TEST_ENDPOINT_OPTIONS, ...extra });
 }
 
 const launch = signedVector('signed-launch-request');
@@ -280,7 +285,7 @@ export function runConformance(harness: AdapterHarness): void {
     const reference = testEndpoint(countingDispatcher());
     let server: Served;
     beforeAll(async () => {
-      server = await harness.serve(testEndpoint(served));
+      server = await harness.serve(testEndpoint(served), { dispatcher: served });
     });
     afterAll(async () => {
       await server?.close();
@@ -325,7 +330,7 @@ export function runConformance(harness: AdapterHarness): void {
 
       it('a body that never finishes gets 408 REQUEST_TIMEOUT within the bound, and never reaches the dispatcher', async () => {
         const dispatcher = countingDispatcher();
-        const slow = await harness.serve(testEndpoint(dispatcher), { bodyTimeoutMs: 300 });
+        const slow = await harness.serve(testEndpoint(dispatcher), { bodyTimeoutMs: 300, dispatcher });
         try {
           const started = performance.now();
           const launch = signedLaunch();
@@ -351,7 +356,7 @@ export function runConformance(harness: AdapterHarness): void {
     for (const scenario of harness.preParsed ?? []) {
       it(`pre-parsed body: ${scenario.name}`, async () => {
         const dispatcher = countingDispatcher();
-        const behind = await scenario.serve(testEndpoint(dispatcher));
+        const behind = await scenario.serve(testEndpoint(dispatcher), { dispatcher });
         try {
           const answer = await behind.send(signedLaunch());
           if (scenario.expect === 'core') {
