@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { DispatchContext, Dispatcher } from '../core/dispatcher.js';
+import type { Dispatcher } from '../core/dispatcher.js';
 import { builtinFallback } from '../core/fallback.js';
 import { parseCustomRequest } from '../custom/protocol/validate.js';
 import { describeRequest } from '../custom/describe-request.js';
@@ -17,13 +17,15 @@ import { describeRequest } from '../custom/describe-request.js';
  * when the response is finished, so the endpoint's budget timer stops and nothing is written twice.
  */
 export interface Handover {
-  readonly message: Record<string, unknown>;
-  readonly context: DispatchContext;
-  /** Settles the endpoint's dispatch with the answer (a value or a promise of one). */
-  answer(reply: unknown): void;
-  /** Settles it with a failure: the endpoint answers with the fallback. */
-  fail(error: unknown): void;
+  /**
+   * Answers the verified request with `answerer`: its `dispatch` settles the endpoint's dispatch
+   * (a throw or a rejection gets the fallback), and its `fallback`, if any, is the one used then.
+   */
+  answerWith(answerer: Answerer): void;
 }
+
+/** Who answers a handed-over request: a skill. */
+export type Answerer = Pick<Dispatcher, 'dispatch' | 'fallback'>;
 
 /** A registered symbol: the middleware and the handler may come from different copies of cekit. */
 const HANDOVER = Symbol.for('cekit.clova-sdk.handover');
@@ -38,10 +40,17 @@ export interface PendingRequest {
 
 /** The middleware's dispatcher: verified messages go down the Express chain, answers come back. */
 export function handoverDispatcher(pending: WeakMap<object, PendingRequest>): Dispatcher {
+  const answerers = new WeakMap<object, Answerer>();
   return {
     kinds: ['custom'],
     validate: (message) => void parseCustomRequest(message),
     describe: describeRequest,
+    fallback(message, context, reason) {
+      const req = context.request?.native;
+      return req === undefined
+        ? undefined
+        : answerers.get(req as object)?.fallback?.(message, context, reason);
+    },
     dispatch(message, context) {
       const req = context.request?.native as Carrier | undefined;
       const link = req === undefined ? undefined : pending.get(req);
@@ -55,10 +64,15 @@ export function handoverDispatcher(pending: WeakMap<object, PendingRequest>): Di
           settle();
         };
         req[HANDOVER] = {
-          message,
-          context,
-          answer: (reply) => settleOnce(() => resolve(reply)),
-          fail: (error) => settleOnce(() => reject(error)),
+          answerWith: (answerer) =>
+            settleOnce(() => {
+              answerers.set(req, answerer);
+              try {
+                resolve(answerer.dispatch(message, context));
+              } catch (error) {
+                reject(error);
+              }
+            }),
         };
         // Answered by a handler that is not a skill's (or the client left): stop waiting. The
         // placeholder is never written, the response having been sent already.

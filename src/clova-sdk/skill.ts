@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { createEndpoint, type Endpoint } from '../core/endpoint.js';
 import { ConfigurationError } from '../core/errors.js';
-import type { DispatchContext, Dispatcher } from '../core/dispatcher.js';
+import type { DispatchContext, Dispatcher, FallbackReason } from '../core/dispatcher.js';
 import type { Logger } from '../core/logger.js';
 import { isPromiseLike } from '../core/maybe-promise.js';
 import type { MessageKind } from '../core/message-kind.js';
@@ -43,7 +43,7 @@ export interface SkillOptions extends ShimEndpointOptions {
 }
 
 /** What the skill needs of a native extension (any `Extension<T>` fits). */
-export type NativeExtension = Pick<Extension, 'handles' | 'dispatch'>;
+export type NativeExtension = Pick<Extension, 'handles' | 'dispatch' | 'fallback'>;
 
 /** An Express (or Firebase) route handler; Express's own `Request` and `Response` fit. */
 export type ExpressRequestHandler = (req: ExpressLikeRequest, res: ServerResponse, next?: unknown) => void;
@@ -63,9 +63,8 @@ const REQUEST_TYPES: ReadonlySet<string> = new Set<Clova.RequestHandlerType>([
 ]);
 
 const PARSED_FIX =
-  'A body parser (bodyParser.json(), express.json()) ran before the handler and kept no raw bytes, so the ' +
-  "signature cannot be checked. Verify with the Middleware instead: app.post('/clova', Middleware({ applicationId }), " +
-  'skill.handle()), with no JSON parser on that route. (To accept unverified requests in development only, ' +
+  "With cekit/clova-sdk, verify with the Middleware instead of a JSON parser: app.post('/clova', " +
+  'Middleware({ applicationId }), skill.handle()). (To accept unverified requests in development only, ' +
   'pass Client.configureSkill({ verify: false }).)';
 
 /**
@@ -138,14 +137,7 @@ export class SkillConfigurator implements Dispatcher, Clova.SkillConfigurator<Co
 
     return (req, res) => {
       const handover = takeHandover(req);
-      if (handover !== undefined) {
-        try {
-          handover.answer(this.dispatch(handover.message, handover.context));
-        } catch (error) {
-          handover.fail(error);
-        }
-        return;
-      }
+      if (handover !== undefined) return handover.answerWith(this);
       adoptBodyBytes(req);
       const parsedWithoutBytes = streamConsumed(req) && keptBytes(req.rawBody) === undefined;
       if (parsedWithoutBytes && endpoint !== undefined && this.#options.unverified) {
@@ -219,6 +211,14 @@ export class SkillConfigurator implements Dispatcher, Clova.SkillConfigurator<Co
     return isPromiseLike(result)
       ? Promise.resolve(result).then(() => ctx.responseObject)
       : ctx.responseObject;
+  }
+
+  /**
+   * The native extension's fallback (its `fallbackSpeech`, in the request's language) when there is
+   * one; otherwise cekit's built-in apology.
+   */
+  fallback(message: Record<string, unknown>, context: DispatchContext, reason: FallbackReason): unknown {
+    return this.#extension?.fallback(message, context, reason);
   }
 
   describe(message: Record<string, unknown>): Record<string, unknown> {

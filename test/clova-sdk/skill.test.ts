@@ -455,4 +455,25 @@ describe('cekit/clova-sdk: moving to the native API one handler at a time', () =
     expect(ended.status).toBe(200);
     expect(calls).toEqual(['intent:Clova.NoIntent', 'launch']);
   });
+
+  it('a handler that misses the budget gets the native extension’s fallback speech, through the Middleware too', async () => {
+    const native = createExtension({
+      extensionId: APP_ID,
+      logger: recordingLogger(),
+      fallbackSpeech: { ja: { timeout: '少々お待ちください', error: 'ごめんなさい' } },
+    });
+    native.intent('Slow', async (ctx) => {
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      ctx.say('遅すぎ');
+    });
+    const { app } = documentedSkill(recordingLogger(), { extension: native, responseBudgetMs: 300 });
+    const server = await serve(app);
+    expect(spoken(await post(server, buildIntentRequest('Slow', {}, { extensionId: APP_ID })))).toBe(
+      '少々お待ちください',
+    );
+    // The SDK-style handler's failure gets the same extension's error speech.
+    expect(spoken(await post(server, buildIntentRequest('Boom', {}, { extensionId: APP_ID })))).toBe(
+      'ごめんなさい',
+    );
+  });
 });
