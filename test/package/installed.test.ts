@@ -32,6 +32,7 @@ const SUBPATHS = {
   'cekit/lambda': 'toLambdaHandler',
   'cekit/redis': 'redisStore',
   'cekit/postgres': 'postgresStore',
+  'cekit/clova-sdk': 'Middleware',
 };
 
 let scratch: string;
