@@ -1,7 +1,7 @@
 // The official LINE SDK as its README shows it: Express 4 (the version it was written for) and
 // its verifying middleware (signature + applicationId), with a LaunchRequest handler.
 import clova from '@line/clova-cek-sdk-nodejs';
-import express from 'express4';
+import { listen, sdkLaunchApp } from '../lib/sdk-launch-app.mjs';
 
 export const row = {
   name: 'official-sdk',
@@ -11,16 +11,5 @@ export const row = {
 };
 
 export async function start({ port }) {
-  const handler = clova.Client.configureSkill()
-    .onLaunchRequest((responseHelper) => {
-      responseHelper.setSimpleSpeech({ lang: 'ja', type: 'PlainText', value: '' });
-      responseHelper.endSession();
-    })
-    .handle();
-  const app = express();
-  app.post('/', clova.Middleware({ applicationId: 'com.chens.morning' }), handler);
-  const server = await new Promise((resolve) => {
-    const s = app.listen(port, '127.0.0.1', () => resolve(s));
-  });
-  return { close: () => new Promise((resolve) => server.close(resolve)) };
+  return listen(sdkLaunchApp(clova), port);
 }

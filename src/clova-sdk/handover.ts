@@ -57,33 +57,50 @@ export function handoverDispatcher(pending: WeakMap<object, PendingRequest>): Di
       if (req === undefined || link === undefined)
         throw new Error('cekit/clova-sdk: the request is not one this middleware is checking');
       pending.delete(req);
+      // Express calls the next handler in the same tick, so the skill usually answers during
+      // next(): its answer (a value, or its own promise) is then returned as it is, and the hand-over
+      // costs no promise and no listener. Only an answer still missing after next() is waited for.
+      let outcome: Outcome | undefined;
+      let deliver: ((outcome: Outcome) => void) | undefined;
+      const settle = (result: Outcome) => {
+        if (outcome !== undefined) return;
+        outcome = result;
+        req[HANDOVER] = undefined;
+        deliver?.(result);
+      };
+      req[HANDOVER] = {
+        answerWith(answerer) {
+          if (outcome !== undefined) return;
+          answerers.set(req, answerer);
+          try {
+            settle({ value: answerer.dispatch(message, context) });
+          } catch (error) {
+            settle({ error });
+          }
+        },
+      };
+      // Answered by a handler that is not a skill's (or the client left): stop waiting. The
+      // placeholder is never written, the response having been sent already.
+      const answeredElsewhere = () => settle({ value: builtinFallback('custom', message) });
+      req.body = message;
+      link.next();
+      if (outcome === undefined && link.res.headersSent) answeredElsewhere();
+      if (outcome !== undefined) return unwrap(outcome);
       return new Promise((resolve, reject) => {
-        const settleOnce = (settle: () => void) => {
-          if (req[HANDOVER] === undefined) return;
-          delete req[HANDOVER];
-          settle();
-        };
-        req[HANDOVER] = {
-          answerWith: (answerer) =>
-            settleOnce(() => {
-              answerers.set(req, answerer);
-              try {
-                resolve(answerer.dispatch(message, context));
-              } catch (error) {
-                reject(error);
-              }
-            }),
-        };
-        // Answered by a handler that is not a skill's (or the client left): stop waiting. The
-        // placeholder is never written, the response having been sent already.
-        const answeredElsewhere = () => settleOnce(() => resolve(builtinFallback('custom', message)));
+        deliver = (result) => ('error' in result ? reject(result.error) : resolve(result.value));
         link.res.once('finish', answeredElsewhere);
         link.res.once('close', answeredElsewhere);
-        req.body = message;
-        link.next();
       });
     },
   };
+}
+
+/** How a hand-over ended: the skill's answer, or what it threw. */
+type Outcome = { value: unknown } | { error: unknown };
+
+function unwrap(outcome: Outcome): unknown {
+  if ('error' in outcome) throw outcome.error;
+  return outcome.value;
 }
 
 /** The handover waiting on `req`, if a middleware verified it (settling it removes it). */
