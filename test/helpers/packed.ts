@@ -178,3 +178,26 @@ function breakLock(path: string, deadPid: number | undefined) {
   }
   rmSync(aside, { recursive: true, force: true });
 }
+
+/**
+ * Writes `tsconfig.<name>.json` into a test project: strict, ES2022, no emit, Node's types from this
+ * repository, `options` on top, checking only `files`. Returns the file name, for `tsc -p`.
+ */
+export function writeStrictTsconfig(
+  project: string,
+  name: string,
+  options: Record<string, unknown>,
+  files: readonly string[],
+): string {
+  const config = `tsconfig.${name}.json`;
+  const compilerOptions = {
+    ...options,
+    target: 'ES2022',
+    strict: true,
+    noEmit: true,
+    types: ['node'],
+    typeRoots: [join(ROOT, 'node_modules/@types')],
+  };
+  writeFileSync(join(project, config), JSON.stringify({ compilerOptions, files }));
+  return config;
+}

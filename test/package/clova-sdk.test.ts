@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIXTURES_DIR, signedVector } from '../helpers/fixtures.js';
-import { packedCekit } from '../helpers/packed.js';
+import { packedCekit, writeStrictTsconfig } from '../helpers/packed.js';
 import { spawnGroup, type GroupResult, type ProcessGroup } from '../helpers/process-group.js';
 import { waitFor } from '../helpers/wait-for.js';
 
@@ -502,21 +502,7 @@ console.log(JSON.stringify({
   beforeAll(() => {
     for (const { resolution, compilerOptions, files } of CHECKS) {
       for (const [name, text] of Object.entries(files)) writeFileSync(join(project, name), text);
-      const config = `tsconfig.${resolution}.json`;
-      writeFileSync(
-        join(project, config),
-        JSON.stringify({
-          compilerOptions: {
-            ...compilerOptions,
-            target: 'ES2022',
-            strict: true,
-            noEmit: true,
-            types: ['node'],
-            typeRoots: [join(ROOT, 'node_modules/@types')],
-          },
-          files: Object.keys(files),
-        }),
-      );
+      const config = writeStrictTsconfig(project, resolution, compilerOptions, Object.keys(files));
       const args = [TSC, '-p', config, '--pretty', 'false', '--traceResolution'];
       compiled.set(
         resolution,

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packedCekit } from '../helpers/packed.js';
+import { packedCekit, writeStrictTsconfig } from '../helpers/packed.js';
 import { startPostgres, startRedis } from '../helpers/servers.js';
 
 // The package as a user gets it: built, packed with `npm pack`, installed into an empty project from
@@ -200,21 +200,11 @@ describe('the published package, installed from its tarball', () => {
       ].join('\n');
       const names = files.map((extension) => `${resolution}${extension}`);
       for (const name of names) writeFileSync(join(project, name), code);
-      const config = `tsconfig.${resolution}.json`;
-      writeFileSync(
-        join(project, config),
-        JSON.stringify({
-          compilerOptions: {
-            ...compilerOptions,
-            target: 'ES2022',
-            strict: true,
-            noEmit: true,
-            esModuleInterop: true,
-            types: ['node'],
-            typeRoots: [join(ROOT, 'node_modules/@types')],
-          },
-          files: names,
-        }),
+      const config = writeStrictTsconfig(
+        project,
+        resolution,
+        { ...compilerOptions, esModuleInterop: true },
+        names,
       );
       const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
       let errors = '';

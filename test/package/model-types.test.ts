@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { packedCekit } from '../helpers/packed.js';
+import { packedCekit, writeStrictTsconfig } from '../helpers/packed.js';
 
 // What `cekit types` promises, checked on the published package: the module it writes from the
 // console's TSV export of the order model, given to createExtension({ model }), lets a user's correct
@@ -157,22 +157,11 @@ afterAll(() => {
 
 /** Every error of one tsc run over the files, keyed `file:line`, with its code and whole message. */
 function compile(compilerOptions: Record<string, unknown>): Map<string, { ts: number; message: string }> {
-  const config = `tsconfig.${String(compilerOptions.moduleResolution)}.json`;
-  writeFileSync(
-    join(project, config),
-    JSON.stringify({
-      compilerOptions: {
-        ...compilerOptions,
-        target: 'ES2022',
-        strict: true,
-        noEmit: true,
-        allowJs: true,
-        checkJs: true,
-        types: ['node'],
-        typeRoots: [join(ROOT, 'node_modules/@types')],
-      },
-      files: Object.keys(FILES),
-    }),
+  const config = writeStrictTsconfig(
+    project,
+    String(compilerOptions.moduleResolution),
+    { ...compilerOptions, allowJs: true, checkJs: true },
+    Object.keys(FILES),
   );
   let output = '';
   try {
