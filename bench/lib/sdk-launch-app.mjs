@@ -5,18 +5,24 @@
 // the SDK was written for. The route is `/`, where the runner sends its requests.
 import express from 'express4';
 
-const APPLICATION_ID = 'com.chens.morning';
+export const APPLICATION_ID = 'com.chens.morning';
+
+/** The skill's LaunchRequest handler, as both rows (and clova-sdk-shim-http) register it. */
+export function launchSkill(clova, options) {
+  return clova.Client.configureSkill(options).onLaunchRequest((responseHelper) => {
+    responseHelper.setSimpleSpeech(clova.SpeechBuilder.createSpeechText('おはようございます'));
+    responseHelper.endSession();
+  });
+}
 
 /** `middlewareOptions` beyond `applicationId` are only for options the SDK does not have. */
 export function sdkLaunchApp(clova, middlewareOptions = {}) {
-  const skill = clova.Client.configureSkill()
-    .onLaunchRequest((responseHelper) => {
-      responseHelper.setSimpleSpeech(clova.SpeechBuilder.createSpeechText('おはようございます'));
-      responseHelper.endSession();
-    })
-    .handle();
   const app = express();
-  app.post('/', clova.Middleware({ applicationId: APPLICATION_ID, ...middlewareOptions }), skill);
+  app.post(
+    '/',
+    clova.Middleware({ applicationId: APPLICATION_ID, ...middlewareOptions }),
+    launchSkill(clova).handle(),
+  );
   return app;
 }
 

@@ -4,6 +4,7 @@
 // is Express 4's own: the gap between the two shim rows.
 import { createServer } from 'node:http';
 import clova from 'cekit/clova-sdk';
+import { APPLICATION_ID, launchSkill } from '../lib/sdk-launch-app.mjs';
 
 export const row = {
   name: 'clova-sdk-shim-http',
@@ -14,16 +15,11 @@ export const row = {
 };
 
 export async function start({ port }) {
-  const handler = clova.Client.configureSkill({
-    applicationId: 'com.chens.morning',
+  const handler = launchSkill(clova, {
+    applicationId: APPLICATION_ID,
     requestLog: false,
     verify: { keyUrl: false },
-  })
-    .onLaunchRequest((responseHelper) => {
-      responseHelper.setSimpleSpeech(clova.SpeechBuilder.createSpeechText('おはようございます'));
-      responseHelper.endSession();
-    })
-    .handle();
+  }).handle();
   const server = createServer(handler);
   await new Promise((resolve) => server.listen(port, '127.0.0.1', resolve));
   return { close: () => new Promise((resolve) => server.close(resolve)) };

@@ -8,7 +8,7 @@ import { describeRequest } from '../custom/describe-request.js';
  * How `Middleware()` and the skill's `handle()` share one request. The SDK's pattern is
  * `app.post('/clova', Middleware({ applicationId }), skill.handle())`: the middleware checks, the
  * handler answers. In cekit one endpoint does both, so that a request is verified, answered, timed
- * and logged by one pipeline. The middleware's endpoint dispatches to {@link handoverDispatcher}, which
+ * and logged by one pipeline. The middleware's endpoint dispatches to the hand-over ({@link createHandover}), which
  * sets `req.body` to the verified request and calls `next()`; the skill's handler finds the handover
  * on `req` and settles it with its answer, which the middleware's endpoint then sends (or replaces
  * with the fallback when it throws or misses the response budget).
@@ -32,16 +32,25 @@ const HANDOVER = Symbol.for('cekit.clova-sdk.handover');
 
 type Carrier = IncomingMessage & { body?: unknown; [HANDOVER]?: Handover };
 
-/** What the middleware registered for a request it is checking: where to hand it over. */
-export interface PendingRequest {
+/** A request the middleware is checking: where to hand it over, and who answered it. */
+interface PendingRequest {
   res: ServerResponse;
   next: (error?: unknown) => void;
+  /** Set once a skill takes the request: its fallback is the one used. */
+  answerer?: Answerer;
 }
 
-/** The middleware's dispatcher: verified messages go down the Express chain, answers come back. */
-export function handoverDispatcher(pending: WeakMap<object, PendingRequest>): Dispatcher {
-  const answerers = new WeakMap<object, Answerer>();
-  return {
+/** The middleware's side of the hand-over: the dispatcher of its endpoint, and where requests are registered. */
+export interface HandoverPoint {
+  /** Verified messages go down the Express chain; answers come back. */
+  readonly dispatcher: Dispatcher;
+  /** Registers a request about to be given to the endpoint, with the `next` that leads to its handler. */
+  expect(req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void): void;
+}
+
+export function createHandover(): HandoverPoint {
+  const pending = new WeakMap<object, PendingRequest>();
+  const dispatcher: Dispatcher = {
     kinds: ['custom'],
     validate: (message) => void parseCustomRequest(message),
     describe: describeRequest,
@@ -49,14 +58,13 @@ export function handoverDispatcher(pending: WeakMap<object, PendingRequest>): Di
       const req = context.request?.native;
       return req === undefined
         ? undefined
-        : answerers.get(req as object)?.fallback?.(message, context, reason);
+        : pending.get(req as object)?.answerer?.fallback?.(message, context, reason);
     },
     dispatch(message, context) {
       const req = context.request?.native as Carrier | undefined;
       const link = req === undefined ? undefined : pending.get(req);
       if (req === undefined || link === undefined)
         throw new Error('cekit/clova-sdk: the request is not one this middleware is checking');
-      pending.delete(req);
       // Express calls the next handler in the same tick, so the skill usually answers during
       // next(): its answer (a value, or its own promise) is then returned as it is, and the hand-over
       // costs no promise and no listener. Only an answer still missing after next() is waited for.
@@ -71,7 +79,7 @@ export function handoverDispatcher(pending: WeakMap<object, PendingRequest>): Di
       req[HANDOVER] = {
         answerWith(answerer) {
           if (outcome !== undefined) return;
-          answerers.set(req, answerer);
+          link.answerer = answerer;
           try {
             settle({ value: answerer.dispatch(message, context) });
           } catch (error) {
@@ -92,6 +100,10 @@ export function handoverDispatcher(pending: WeakMap<object, PendingRequest>): Di
         link.res.once('close', answeredElsewhere);
       });
     },
+  };
+  return {
+    dispatcher,
+    expect: (req, res, next) => void pending.set(req, { res, next }),
   };
 }
 

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createEndpoint } from '../core/endpoint.js';
 import { ConfigurationError } from '../core/errors.js';
 import { toExpressHandler } from '../adapters/express.js';
-import { adoptBodyBytes, handoverDispatcher, type PendingRequest } from './handover.js';
+import { adoptBodyBytes, createHandover } from './handover.js';
 import { canBuildEndpoint, resolveOptions, type ShimEndpointOptions } from './options.js';
 import type { Clova } from './types.js';
 
@@ -36,8 +36,8 @@ export function Middleware(options: MiddlewareOptions): Clova.Middleware {
         '(requests for any other are refused). It was empty: is the environment variable that holds it set?',
     );
   }
-  const pending = new WeakMap<object, PendingRequest>();
-  const endpoint = createEndpoint({ ...resolved.endpoint, dispatcher: handoverDispatcher(pending) });
+  const handover = createHandover();
+  const endpoint = createEndpoint({ ...resolved.endpoint, dispatcher: handover.dispatcher });
   const serve = toExpressHandler(endpoint, resolved.express);
 
   return function clovaMiddleware(
@@ -46,7 +46,7 @@ export function Middleware(options: MiddlewareOptions): Clova.Middleware {
     next: (error?: unknown) => void,
   ) {
     adoptBodyBytes(req);
-    pending.set(req, { res, next });
+    handover.expect(req, res, next);
     serve(req, res);
   };
 }

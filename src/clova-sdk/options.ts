@@ -41,7 +41,7 @@ export interface ResolvedOptions {
 export function resolveOptions(options: ShimEndpointOptions = {}): ResolvedOptions {
   const { applicationId, bodyTimeoutMs, ...rest } = options;
   const logger = resolveLogger(options.logger, options.redact);
-  const fromEnv = options.verify === undefined && environment(VERIFY_ENV) === 'false';
+  const fromEnv = options.verify === undefined && process.env[VERIFY_ENV] === 'false';
   const unverified = options.verify === false || fromEnv;
   if (fromEnv) logger.warn(`cekit/clova-sdk: ${VERIFY_ENV}=false turns signature verification off.`);
   const ids = applicationId === undefined ? [] : [applicationId].flat().filter((id) => id !== '');
@@ -61,8 +61,4 @@ export function resolveOptions(options: ShimEndpointOptions = {}): ResolvedOptio
 /** Whether an Extension ID is configured, i.e. whether an endpoint can be built from these options. */
 export function canBuildEndpoint(resolved: ResolvedOptions): boolean {
   return resolved.endpoint.extensionId !== undefined || resolved.endpoint.allowAnyExtensionId === true;
-}
-
-function environment(name: string): string | undefined {
-  return (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
 }

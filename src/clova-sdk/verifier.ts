@@ -1,4 +1,4 @@
-import { RejectionError, type RejectionCode } from '../core/errors.js';
+import { REJECTIONS, RejectionError, type RejectionCode } from '../core/errors.js';
 import { parseJsonBody } from '../core/json.js';
 import { applicationIdOf } from '../core/message-kind.js';
 import { publicKeyVerifier } from '../verify/public-key.js';
@@ -11,11 +11,11 @@ import type { RequestVerifier } from '../verify/verifier.js';
 export class VerificationError extends Error {
   readonly code: RejectionCode;
   readonly status: number;
-  constructor(code: RejectionCode, status: number, message: string, options?: { cause?: unknown }) {
+  constructor(code: RejectionCode, message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'VerificationError';
     this.code = code;
-    this.status = status;
+    this.status = REJECTIONS[code].status;
   }
 }
 
@@ -37,17 +37,17 @@ export async function verifier(
   requestBody: string | Uint8Array,
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the SDK's type, which callers rely on
 ): Promise<any> {
-  if (!signature) throw new VerificationError('SIGNATURE_MISSING', 401, 'Missing signature.');
-  if (!applicationId) throw new VerificationError('APPLICATION_ID_MISMATCH', 403, 'Missing applicationId.');
+  if (!signature) throw new VerificationError('SIGNATURE_MISSING', 'Missing signature.');
+  if (!applicationId) throw new VerificationError('APPLICATION_ID_MISMATCH', 'Missing applicationId.');
   if (!requestBody || requestBody.length === 0)
-    throw new VerificationError('EMPTY_BODY', 400, 'Missing requestBody.');
+    throw new VerificationError('EMPTY_BODY', 'Missing requestBody.');
   const body = typeof requestBody === 'string' ? new TextEncoder().encode(requestBody) : requestBody;
   shared ??= publicKeyVerifier();
   try {
     await shared.verify(body, { signaturecek: signature });
   } catch (error) {
     const rejection = error instanceof RejectionError ? error : new RejectionError('SIGNATURE_INVALID');
-    throw new VerificationError(rejection.code, rejection.status, `Invalid signature: "${signature}".`, {
+    throw new VerificationError(rejection.code, `Invalid signature: "${signature}".`, {
       cause: error,
     });
   }
@@ -56,10 +56,10 @@ export async function verifier(
     message = parseJsonBody(body);
   } catch (error) {
     const rejection = error instanceof RejectionError ? error : new RejectionError('INVALID_JSON');
-    throw new VerificationError(rejection.code, rejection.status, rejection.message, { cause: error });
+    throw new VerificationError(rejection.code, rejection.message, { cause: error });
   }
   if (applicationIdOf(message) !== applicationId) {
-    throw new VerificationError('APPLICATION_ID_MISMATCH', 403, `Invalid application id: ${applicationId}.`);
+    throw new VerificationError('APPLICATION_ID_MISMATCH', `Invalid application id: ${applicationId}.`);
   }
   return message;
 }
